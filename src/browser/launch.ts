@@ -1,0 +1,151 @@
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright';
+import { findBrowser, type BrowserLocation } from './find.js';
+
+export interface LaunchOptions {
+  /** Explicit browser binary (`--browser`); otherwise found by `findBrowser`. */
+  browserPath?: string;
+  /** Passed to Chromium as `--host-resolver-rules`, like curl's `--resolve`: for test servers and intranets. */
+  hostResolverRules?: string;
+  headless?: boolean;
+  /** Extra Chromium switches, appended last. */
+  extraArgs?: string[];
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  location: BrowserLocation;
+  version: string;
+  /** Chromium's third-party cookie setting in the profile every context inherits (0 = allowed). */
+  cookieControlsMode: number;
+  userAgent: string;
+  close(): Promise<void>;
+}
+
+// A typical Chrome visitor allows third-party cookies; Chromium's default profile here blocks them.
+export const COOKIE_CONTROLS_MODE_ALLOW_ALL = 0;
+
+/**
+ * Features switched off. Chromium keeps only the last `--disable-features`, so this list replaces
+ * Playwright's own; it keeps Playwright's quiet-startup entries but not ThirdPartyStoragePartitioning,
+ * because a real visitor's Chrome partitions third-party storage and we want to see what they see.
+ * - TrackingProtection3pcd: third-party-cookie experiments must not hide third-party cookies.
+ * - IsolateOrigins, site-per-process: cross-site iframes stay in the page's process, so one CDP session
+ *   per page sees every frame's requests from the first byte (network behaviour is unchanged).
+ */
+const DISABLED_FEATURES = [
+  'TrackingProtection3pcd',
+  'IsolateOrigins',
+  'site-per-process',
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'MediaRouter',
+  'DialMediaRouteProvider',
+  'Translate',
+  'LensOverlay',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+];
+
+export function chromiumArgs(opts: LaunchOptions, isRoot: boolean): string[] {
+  const args = [
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+    // navigator.webdriver stays false: some CMPs and trackers hide from automation.
+    '--disable-blink-features=AutomationControlled',
+    '--disable-site-isolation-trials',
+    `--disable-features=${DISABLED_FEATURES.join(',')}`,
+  ];
+  // Chromium's sandbox cannot start as root; as any other user it stays on.
+  if (isRoot) args.push('--no-sandbox');
+  if (opts.hostResolverRules) args.push(`--host-resolver-rules=${opts.hostResolverRules}`);
+  args.push(...(opts.extraArgs ?? []));
+  return args;
+}
+
+/**
+ * A desktop Chrome user agent for this Chromium version, without "HeadlessChrome". It keeps the real
+ * platform (Linux) so that the user agent, navigator.platform and client hints agree.
+ */
+export function visitorUserAgent(browserVersion: string): string {
+  const major = browserVersion.split('.')[0] ?? '120';
+  return `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`;
+}
+
+/**
+ * Launches Chromium on a throw-away profile whose preferences allow third-party cookies.
+ * New contexts made from `browser.newContext()` inherit that setting, unlike contexts of a plain launch.
+ */
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  const location = findBrowser(opts.browserPath);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cookiewatch-profile-'));
+  mkdirSync(join(userDataDir, 'Default'), { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'Default', 'Preferences'),
+    JSON.stringify({ profile: { cookie_controls_mode: COOKIE_CONTROLS_MODE_ALLOW_ALL } }),
+  );
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  let persistent: BrowserContext;
+  try {
+    persistent = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: location.path,
+      headless: opts.headless ?? true,
+      chromiumSandbox: !isRoot,
+      args: chromiumArgs(opts, isRoot),
+    });
+  } catch (err) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`Could not start Chromium at ${location.path}: ${firstLine(err)}`);
+  }
+  const browser = persistent.browser();
+  if (!browser) throw new Error('Chromium started without a browser handle');
+  const version = browser.version();
+  let closed = false;
+  return {
+    browser,
+    location,
+    version,
+    cookieControlsMode: COOKIE_CONTROLS_MODE_ALLOW_ALL,
+    userAgent: visitorUserAgent(version),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await persistent.close().catch(() => undefined);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface VisitorContextOptions {
+  ignoreHttpsErrors?: boolean;
+  userAgent: string;
+}
+
+/** A fresh context (empty cookies and storage) that looks like a Dutch desktop visitor. */
+export async function newVisitorContext(
+  launched: LaunchedBrowser,
+  opts: Partial<VisitorContextOptions> = {},
+): Promise<BrowserContext> {
+  return launched.browser.newContext({
+    locale: 'nl-NL',
+    timezoneId: 'Europe/Amsterdam',
+    viewport: { width: 1366, height: 768 },
+    userAgent: opts.userAgent ?? launched.userAgent,
+    ignoreHTTPSErrors: opts.ignoreHttpsErrors ?? false,
+  });
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}

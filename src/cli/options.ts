@@ -1,0 +1,51 @@
+import { InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { InvalidUrlError, normaliseStartUrl } from '../observe/url.js';
+import { UsageError } from './errors.js';
+
+/** Commander parser for a whole number of milliseconds within bounds. */
+export function msOption(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('Not a whole number of milliseconds.');
+    if (n < min || n > max) throw new InvalidArgumentError(`Must be between ${min} and ${max}.`);
+    return n;
+  };
+}
+
+export const ScanOptionsSchema = z.object({
+  db: z.string().min(1),
+  browser: z.string().min(1).optional(),
+  hostResolverRules: z.string().min(1).optional(),
+  ignoreHttpsErrors: z.boolean().default(false),
+  storeValues: z.boolean().default(false),
+  dwell: z.number().int().min(0),
+  quietWindow: z.number().int().min(0),
+  visitTimeout: z.number().int().min(1000),
+});
+export type ScanOptions = z.infer<typeof ScanOptionsSchema>;
+
+export function parseScanOptions(raw: unknown): ScanOptions {
+  const r = ScanOptionsSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new UsageError(`option --${kebab(String(issue?.path[0] ?? '?'))}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}
+
+export function parseStartUrls(inputs: string[]): string[] {
+  const urls: string[] = [];
+  for (const input of inputs) {
+    try {
+      const url = normaliseStartUrl(input);
+      if (!urls.includes(url)) urls.push(url);
+    } catch (err) {
+      if (err instanceof InvalidUrlError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  return urls;
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,0 +1,254 @@
+import type { CDPSession, Page } from 'playwright';
+import { parseCookieWrite, splitSetCookieHeader } from './cookies-parse.js';
+import { hostOf, partyOf, registrableDomain } from './party.js';
+import { valueEvidence } from './values.js';
+import type { CookieSetEvent, Initiator, RequestObservation } from './types.js';
+
+// Minimal shapes of the CDP events we read (devtools-protocol types are not a dependency).
+interface CdpCallFrame { url: string; lineNumber: number; columnNumber: number }
+interface CdpStack { callFrames: CdpCallFrame[]; parent?: CdpStack }
+interface CdpInitiator { type: string; url?: string; lineNumber?: number; columnNumber?: number; stack?: CdpStack }
+interface CdpResponse { url: string; status: number; mimeType?: string; headers?: Record<string, string> }
+interface RequestWillBeSent {
+  requestId: string;
+  frameId?: string;
+  type?: string;
+  request: { url: string; method: string };
+  initiator: CdpInitiator;
+  redirectResponse?: CdpResponse;
+}
+interface ResponseReceived { requestId: string; type?: string; response: CdpResponse }
+interface LoadingFailed { requestId: string; errorText: string; canceled?: boolean; blockedReason?: string }
+interface ResponseExtraInfo {
+  requestId: string;
+  statusCode?: number;
+  headers: Record<string, string>;
+  blockedCookies?: Array<{ cookieLine: string }>;
+}
+interface FrameInfo { id: string; parentId?: string; url: string }
+
+interface Hop {
+  obs: RequestObservation;
+  settled: boolean;
+}
+
+export interface NetworkCollectorOptions {
+  phaseStart: number;
+  storeValues: boolean;
+  now?: () => number;
+}
+
+/**
+ * Records every request of one page (all frames: site isolation is off, so cross-site iframes share
+ * the page's CDP target) with initiator, frame and redirect chain, plus cookies set by HTTP responses,
+ * read from the raw headers of `Network.responseReceivedExtraInfo` (parsed headers can miss Set-Cookie).
+ */
+export class NetworkCollector {
+  private readonly hops = new Map<string, Hop[]>();
+  private readonly order: Hop[] = [];
+  private readonly frames = new Map<string, FrameInfo>();
+  private readonly cookieEvents: CookieSetEvent[] = [];
+  private mainFrameId: string | undefined;
+  private lastRequestAt: number;
+  private pageIndex = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: NetworkCollectorOptions) {
+    this.now = opts.now ?? Date.now;
+    this.lastRequestAt = this.now();
+  }
+
+  /** Time of the last request start: "the network is quiet" means this is long enough ago. */
+  get lastActivity(): number {
+    return this.lastRequestAt;
+  }
+
+  get inFlight(): number {
+    let n = 0;
+    for (const hops of this.hops.values()) if (!hops[hops.length - 1]?.settled) n++;
+    return n;
+  }
+
+  setPageIndex(i: number): void {
+    this.pageIndex = i;
+  }
+
+  async attach(page: Page, cdp: CDPSession): Promise<void> {
+    cdp.on('Network.requestWillBeSent', (e) => this.onRequest(e as RequestWillBeSent));
+    cdp.on('Network.responseReceived', (e) => this.onResponse(e as ResponseReceived));
+    cdp.on('Network.loadingFinished', (e) => this.settle((e as { requestId: string }).requestId));
+    cdp.on('Network.loadingFailed', (e) => this.onFailed(e as LoadingFailed));
+    cdp.on('Network.responseReceivedExtraInfo', (e) => this.onExtraInfo(e as ResponseExtraInfo));
+    cdp.on('Page.frameNavigated', (e) => {
+      const f = (e as { frame: FrameInfo }).frame;
+      this.frames.set(f.id, f);
+      if (!f.parentId) this.mainFrameId = f.id;
+    });
+    cdp.on('Page.frameAttached', (e) => {
+      const { frameId, parentFrameId } = e as { frameId: string; parentFrameId: string };
+      if (!this.frames.has(frameId)) this.frames.set(frameId, { id: frameId, parentId: parentFrameId, url: '' });
+    });
+    await cdp.send('Page.enable');
+    const tree = (await cdp.send('Page.getFrameTree')) as { frameTree: { frame: FrameInfo } };
+    this.mainFrameId = tree.frameTree.frame.id;
+    this.frames.set(tree.frameTree.frame.id, tree.frameTree.frame);
+    await cdp.send('Network.enable', { maxPostDataSize: 0 });
+    void page;
+  }
+
+  private onRequest(e: RequestWillBeSent): void {
+    const t = this.now();
+    let hops = this.hops.get(e.requestId);
+    if (e.redirectResponse && hops && hops.length > 0) {
+      const prev = hops[hops.length - 1]!;
+      prev.obs.status = e.redirectResponse.status;
+      if (e.redirectResponse.mimeType) prev.obs.mimeType = e.redirectResponse.mimeType;
+      prev.obs.redirectedTo = e.request.url;
+      prev.settled = true;
+    } else {
+      this.lastRequestAt = t;
+    }
+    if (!hops) {
+      hops = [];
+      this.hops.set(e.requestId, hops);
+    }
+    const frame = e.frameId ? this.frames.get(e.frameId) : undefined;
+    const isDocument = e.type === 'Document';
+    const obs: RequestObservation = {
+      requestId: e.requestId,
+      hop: hops.length,
+      pageIndex: this.pageIndex,
+      url: e.request.url,
+      method: e.request.method,
+      resourceType: (e.type ?? 'Other').toLowerCase(),
+      isMainFrame: e.frameId !== undefined && e.frameId === this.mainFrameId,
+      initiator: initiatorOf(e.initiator),
+      timeMs: t - this.opts.phaseStart,
+      host: hostOf(e.request.url),
+      domain: '',
+      party: 'first-party',
+    };
+    if (e.frameId) obs.frameId = e.frameId;
+    // A frame's own document request is made before the frame has that URL: name the frame by it.
+    const frameUrl = isDocument ? e.request.url : frame?.url;
+    if (frameUrl) obs.frameUrl = frameUrl;
+    const hop = { obs, settled: false };
+    hops.push(hop);
+    this.order.push(hop);
+  }
+
+  private onResponse(e: ResponseReceived): void {
+    const hop = this.hops.get(e.requestId)?.at(-1);
+    if (!hop) return;
+    hop.obs.status = e.response.status;
+    if (e.response.mimeType) hop.obs.mimeType = e.response.mimeType;
+  }
+
+  private onFailed(e: LoadingFailed): void {
+    const hop = this.hops.get(e.requestId)?.at(-1);
+    if (!hop) return;
+    hop.obs.failure = e.blockedReason ? `${e.errorText} (${e.blockedReason})` : e.errorText;
+    hop.settled = true;
+  }
+
+  private settle(requestId: string): void {
+    const hop = this.hops.get(requestId)?.at(-1);
+    if (hop) hop.settled = true;
+  }
+
+  private onExtraInfo(e: ResponseExtraInfo): void {
+    const hop = this.hopForExtraInfo(e);
+    if (!hop) return;
+    // Responses blocked on arrival (ORB, CORB) get no responseReceived: the raw status is all we have.
+    if (hop.obs.status === undefined && e.statusCode) hop.obs.status = e.statusCode;
+    const header = headerValue(e.headers, 'set-cookie');
+    if (!header) return;
+    const blocked = new Set((e.blockedCookies ?? []).map((b) => b.cookieLine.trim()));
+    const url = hop.obs.url;
+    const t = this.now();
+    for (const line of splitSetCookieHeader(header)) {
+      // Lines the browser refused (e.g. a third-party cookie without SameSite=None) never reached the jar.
+      if (blocked.has(line)) continue;
+      const parsed = parseCookieWrite(line, url, t);
+      if (!parsed) continue;
+      this.cookieEvents.push({
+        name: parsed.name,
+        domain: parsed.domain,
+        path: parsed.path,
+        source: 'http',
+        url,
+        requestId: e.requestId,
+        deletes: parsed.deletes,
+        timeMs: t - this.opts.phaseStart,
+        pageIndex: this.pageIndex,
+        value: valueEvidence(parsed.value, this.opts.storeValues),
+      });
+    }
+  }
+
+  /**
+   * The extra-info event carries no URL. In a redirect chain each hop gets one, in order, and a
+   * redirect's event carries its Location; match on status and Location, else take the latest hop.
+   */
+  private hopForExtraInfo(e: ResponseExtraInfo): Hop | undefined {
+    const hops = this.hops.get(e.requestId);
+    if (!hops || hops.length === 0) return undefined;
+    const location = headerValue(e.headers, 'location');
+    if (location && e.statusCode && e.statusCode >= 300 && e.statusCode < 400) {
+      for (const h of hops) {
+        if (h.obs.redirectedTo && sameUrl(resolve(location, h.obs.url), h.obs.redirectedTo)) return h;
+      }
+      // The redirect event can arrive before requestWillBeSent of the next hop: it is the latest hop.
+    }
+    return hops[hops.length - 1];
+  }
+
+  /** Observations with parties judged against the site's registrable domain (known after redirects). */
+  requests(siteDomain: string): RequestObservation[] {
+    return this.order.map(({ obs }) => {
+      const domain = obs.host ? registrableDomain(obs.host) : '';
+      return { ...obs, domain, party: partyOf(obs.host, siteDomain) };
+    });
+  }
+
+  httpCookieEvents(): CookieSetEvent[] {
+    return [...this.cookieEvents];
+  }
+}
+
+function initiatorOf(i: CdpInitiator): Initiator {
+  const out: Initiator = { type: i.type };
+  // For scripts, the top of the (possibly async) stack is the script that made the request.
+  let stack: CdpStack | undefined = i.stack;
+  while (stack) {
+    const frame = stack.callFrames.find((f) => f.url);
+    if (frame) {
+      out.url = frame.url;
+      out.line = frame.lineNumber + 1;
+      out.column = frame.columnNumber + 1;
+      return out;
+    }
+    stack = stack.parent;
+  }
+  if (i.url) out.url = i.url;
+  if (i.lineNumber !== undefined) out.line = i.lineNumber + 1;
+  if (i.columnNumber !== undefined) out.column = i.columnNumber + 1;
+  return out;
+}
+
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+function resolve(location: string, base: string): string {
+  try {
+    return new URL(location, base).toString();
+  } catch {
+    return location;
+  }
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a === b || resolve(a, 'http://x/') === resolve(b, 'http://x/');
+}

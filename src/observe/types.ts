@@ -1,0 +1,167 @@
+// Plain, serialisable observations: what the browser saw in one phase of one site scan.
+// Nothing here is a conclusion; classification works on these later, and they are stored as they are.
+
+export type Party = 'first-party' | 'third-party';
+
+export type PhaseName = 'pre' | 'accept' | 'reject';
+
+/** A value seen in the browser: hashed unless the user asked to keep values (`--store-values`). */
+export interface ValueEvidence {
+  sha256: string;
+  length: number;
+  /** Only present when values are stored. */
+  value?: string;
+}
+
+export interface Initiator {
+  /** CDP initiator type: parser, script, preload, redirect, other, … */
+  type: string;
+  /** The script or document URL that caused the request, when known. */
+  url?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface RequestObservation {
+  /** CDP request id, unique within one page visit (a redirect chain shares it; `hop` tells them apart). */
+  requestId: string;
+  /** Position in a redirect chain: 0 for the first request, 1 for the first redirect target, … */
+  hop: number;
+  /** Index of the page visit within the phase (0 = start page). */
+  pageIndex: number;
+  url: string;
+  method: string;
+  resourceType: string;
+  /** HTTP status, absent when the request failed or never got a response. */
+  status?: number;
+  mimeType?: string;
+  /** Network error text when the request failed (net::ERR_…); absent on success. */
+  failure?: string;
+  /** Where the response came from when the chain was redirected: the URL this hop redirected to. */
+  redirectedTo?: string;
+  frameId?: string;
+  frameUrl?: string;
+  isMainFrame: boolean;
+  initiator: Initiator;
+  /** Milliseconds since the phase started. */
+  timeMs: number;
+  host: string;
+  /** Registrable domain (eTLD+1) of the host, or the host itself for IPs and single labels. */
+  domain: string;
+  party: Party;
+}
+
+export type CookieSetterKind = 'http' | 'script' | 'unknown';
+
+export interface CookieSetEvent {
+  name: string;
+  /** Domain as the cookie store keys it: `.example.nl` for a domain cookie, `example.nl` for host-only. */
+  domain: string;
+  path: string;
+  source: 'http' | 'script';
+  /** Response URL for `http`, the writing script's URL for `script` (may be absent when the stack had none). */
+  url?: string;
+  /** CDP request id of the response, for `http`. */
+  requestId?: string;
+  /** URL of the document (frame) in which a script wrote the cookie. */
+  frameUrl?: string;
+  /** `document.cookie` or `cookieStore`, for `script`. */
+  api?: 'document.cookie' | 'cookieStore';
+  /** True when this event deletes the cookie (expiry in the past or max-age ≤ 0). */
+  deletes: boolean;
+  timeMs: number;
+  pageIndex: number;
+  value: ValueEvidence;
+}
+
+export interface CookieObservation {
+  name: string;
+  domain: string;
+  path: string;
+  /** Expiry as Unix seconds; absent for session cookies. */
+  expires?: number;
+  session: boolean;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite?: string;
+  /** CDP cookie size: name plus value length. */
+  size: number;
+  /** Top-level site the cookie is partitioned under (CHIPS), when partitioned. */
+  partitionKey?: string;
+  value: ValueEvidence;
+  host: string;
+  domainRegistrable: string;
+  party: Party;
+  setter: CookieSetterKind;
+  /** Response URL or script URL that set it, when known. */
+  setterUrl?: string;
+  setterRequestId?: string;
+}
+
+export interface StorageObservation {
+  kind: 'localStorage' | 'sessionStorage';
+  origin: string;
+  frameUrl: string;
+  key: string;
+  value: ValueEvidence;
+  party: Party;
+  pageIndex: number;
+}
+
+export interface PageVisit {
+  pageIndex: number;
+  url: string;
+  finalUrl?: string;
+  status?: number;
+  title?: string;
+  /** Error text when the navigation itself failed. */
+  error?: string;
+  startedMs: number;
+  endedMs: number;
+}
+
+export interface PhaseObservations {
+  phase: PhaseName;
+  startedAt: string;
+  endedAt: string;
+  /** 'ok' when the start page loaded; 'failed' otherwise (error says why). */
+  status: 'ok' | 'failed';
+  error?: string;
+  pages: PageVisit[];
+  requests: RequestObservation[];
+  cookies: CookieObservation[];
+  cookieEvents: CookieSetEvent[];
+  storage: StorageObservation[];
+}
+
+export interface SiteInput {
+  url: string;
+  name?: string;
+  code?: string;
+  group?: string;
+}
+
+export interface SiteScanResult {
+  site: SiteInput;
+  startedAt: string;
+  endedAt: string;
+  status: 'ok' | 'failed';
+  /** Failure class once the batch issue classifies them; free text for now. */
+  failureClass?: string;
+  failureMessage?: string;
+  /** Registrable domain of the start URL after redirects: what "first party" means for this site. */
+  siteDomain: string;
+  finalUrl?: string;
+  phases: PhaseObservations[];
+}
+
+export interface RunInfo {
+  toolVersion: string;
+  browserVersion: string;
+  browserPath: string;
+  /** Chromium's cookie_controls_mode in the profile: 0 = third-party cookies allowed, as in a typical visitor's Chrome. */
+  cookieControlsMode: number;
+  userAgent: string;
+  options: Record<string, unknown>;
+  startedAt: string;
+}

@@ -1,0 +1,42 @@
+import type { PhaseObservations, SiteScanResult } from '../observe/types.js';
+
+/** Counts a reader checks first: how much happened, and how much of it went to other parties. */
+export interface PhaseCounts {
+  requests: number;
+  thirdPartyRequests: number;
+  thirdPartyDomains: string[];
+  firstPartyCookies: number;
+  thirdPartyCookies: number;
+  storageEntries: number;
+}
+
+export function phaseCounts(p: PhaseObservations): PhaseCounts {
+  const thirdParty = p.requests.filter((r) => r.party === 'third-party');
+  return {
+    requests: p.requests.length,
+    thirdPartyRequests: thirdParty.length,
+    thirdPartyDomains: [...new Set(thirdParty.map((r) => r.domain).filter(Boolean))].sort(),
+    firstPartyCookies: p.cookies.filter((c) => c.party === 'first-party').length,
+    thirdPartyCookies: p.cookies.filter((c) => c.party === 'third-party').length,
+    storageEntries: p.storage.length,
+  };
+}
+
+/** A few lines per site for the terminal. */
+export function siteSummary(r: SiteScanResult): string {
+  const label = r.site.name ? `${r.site.name} (${r.site.url})` : r.site.url;
+  if (r.status === 'failed') return `✗ ${label}\n    failed (${r.failureClass ?? 'unknown'}): ${r.failureMessage ?? ''}`;
+  const lines = [`✓ ${label}`];
+  for (const p of r.phases) {
+    const c = phaseCounts(p);
+    const domains = c.thirdPartyDomains.length ? `: ${c.thirdPartyDomains.join(', ')}` : '';
+    lines.push(
+      `    ${p.phase}: ${c.requests} requests (${c.thirdPartyRequests} third-party), ` +
+        `${c.thirdPartyDomains.length} third-party domains${domains}`,
+      `    ${' '.repeat(p.phase.length)}  cookies: ${c.firstPartyCookies} first-party, ${c.thirdPartyCookies} third-party; ` +
+        `storage entries: ${c.storageEntries}`,
+    );
+    if (p.status === 'failed') lines.push(`    ${p.phase} failed: ${p.error ?? ''}`);
+  }
+  return lines.join('\n');
+}
