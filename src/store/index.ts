@@ -1,0 +1,28 @@
+// The storage stage: the only place in cookiewatch that writes SQL.
+export { openDatabase, SCHEMA_VERSION, type Database } from './db.js';
+export { createRun, finishRun, saveSiteScan } from './write.js';
+export {
+  getRun,
+  latestRun,
+  siteScansOfRun,
+  getSiteScan,
+  phasesOfSiteScan,
+  phaseSummary,
+  pagesOfPhase,
+  requestsOfPhase,
+  cookiesOfPhase,
+  cookieEventsOfPhase,
+  storageOfPhase,
+  loadSiteScanResult,
+  type RunStatus,
+  type SiteScanStatus,
+  type RunRow,
+  type SiteScanRow,
+  type PhaseRow,
+  type PhaseSummary,
+  type PageRow,
+  type RequestRow,
+  type CookieRow,
+  type CookieEventRow,
+  type StorageRow,
+} from './read.js';

@@ -1,0 +1,168 @@
+// Schema migrations, in order: migrations[i] takes a database from user_version i to i + 1.
+// Never edit a migration that has shipped; append a new one. Each runs inside one transaction,
+// with foreign_keys ON (SQLite ignores that pragma inside a transaction), so a migration that rebuilds
+// a referenced table must copy rows in an order that keeps the references valid.
+//
+// Observation tables mirror src/observe/types.ts column for column, so stored scans can be re-classified
+// without re-visiting the sites. They carry no UNIQUE constraints on observation identity (request id,
+// cookie key): a collector quirk must not make a whole site scan unsaveable.
+// Runs, sites, site scans and phases use AUTOINCREMENT: their ids appear in reports and CLI output, and
+// replacing the newest site scan on resume must not hand its id to different data. Observation tables,
+// written by the hundred thousand, skip it (measured ~20% slower saves) and are identified through their phase.
+// Times are ISO-8601 strings; *_ms columns are milliseconds since the phase started; booleans are 0/1.
+
+const migration1 = `
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+  tool_version TEXT NOT NULL,
+  browser_version TEXT NOT NULL,
+  browser_path TEXT NOT NULL,
+  cookie_controls_mode INTEGER NOT NULL,
+  user_agent TEXT NOT NULL,
+  options_json TEXT NOT NULL
+);
+
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url TEXT NOT NULL UNIQUE,
+  name TEXT,
+  code TEXT,
+  grp TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE site_scans (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  site_id INTEGER NOT NULL REFERENCES sites (id),
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'interrupted')),
+  failure_class TEXT,
+  failure_message TEXT,
+  site_domain TEXT NOT NULL,
+  final_url TEXT,
+  UNIQUE (run_id, site_id)
+);
+-- UNIQUE (run_id, site_id) already indexes lookups by run, and UNIQUE (site_scan_id, name) below by site scan.
+CREATE INDEX site_scans_site ON site_scans (site_id);
+
+CREATE TABLE phases (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  site_scan_id INTEGER NOT NULL REFERENCES site_scans (id) ON DELETE CASCADE,
+  name TEXT NOT NULL CHECK (name IN ('pre', 'accept', 'reject')),
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+  error TEXT,
+  UNIQUE (site_scan_id, name)
+);
+
+CREATE TABLE pages (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  final_url TEXT,
+  status INTEGER,
+  title TEXT,
+  error TEXT,
+  started_ms REAL NOT NULL,
+  ended_ms REAL NOT NULL
+);
+CREATE INDEX pages_phase ON pages (phase_id);
+
+CREATE TABLE requests (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  hop INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  method TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  status INTEGER,
+  mime_type TEXT,
+  failure TEXT,
+  redirected_to TEXT,
+  frame_id TEXT,
+  frame_url TEXT,
+  is_main_frame INTEGER NOT NULL CHECK (is_main_frame IN (0, 1)),
+  initiator_type TEXT NOT NULL,
+  initiator_url TEXT,
+  initiator_line INTEGER,
+  initiator_column INTEGER,
+  time_ms REAL NOT NULL,
+  host TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  party TEXT NOT NULL CHECK (party IN ('first-party', 'third-party'))
+);
+CREATE INDEX requests_phase ON requests (phase_id);
+CREATE INDEX requests_domain ON requests (domain);
+
+CREATE TABLE cookies (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  path TEXT NOT NULL,
+  expires REAL,
+  session INTEGER NOT NULL CHECK (session IN (0, 1)),
+  http_only INTEGER NOT NULL CHECK (http_only IN (0, 1)),
+  secure INTEGER NOT NULL CHECK (secure IN (0, 1)),
+  same_site TEXT,
+  size INTEGER NOT NULL,
+  partition_key TEXT,
+  value_sha256 TEXT NOT NULL,
+  value_length INTEGER NOT NULL,
+  value TEXT,
+  host TEXT NOT NULL,
+  domain_registrable TEXT NOT NULL,
+  party TEXT NOT NULL CHECK (party IN ('first-party', 'third-party')),
+  setter TEXT NOT NULL CHECK (setter IN ('http', 'script', 'unknown')),
+  setter_url TEXT,
+  setter_request_id TEXT
+);
+CREATE INDEX cookies_phase ON cookies (phase_id);
+CREATE INDEX cookies_name ON cookies (name);
+
+CREATE TABLE cookie_events (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  path TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('http', 'script')),
+  url TEXT,
+  request_id TEXT,
+  frame_url TEXT,
+  api TEXT CHECK (api IN ('document.cookie', 'cookieStore')),
+  deletes INTEGER NOT NULL CHECK (deletes IN (0, 1)),
+  time_ms REAL NOT NULL,
+  value_sha256 TEXT NOT NULL,
+  value_length INTEGER NOT NULL,
+  value TEXT
+);
+CREATE INDEX cookie_events_phase ON cookie_events (phase_id);
+
+CREATE TABLE storage (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('localStorage', 'sessionStorage')),
+  origin TEXT NOT NULL,
+  frame_url TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value_sha256 TEXT NOT NULL,
+  value_length INTEGER NOT NULL,
+  value TEXT,
+  party TEXT NOT NULL CHECK (party IN ('first-party', 'third-party'))
+);
+CREATE INDEX storage_phase ON storage (phase_id);
+`;
+
+export const migrations: readonly string[] = [migration1];

@@ -1,0 +1,285 @@
+import type {
+  CookieObservation,
+  CookieSetEvent,
+  PageVisit,
+  PhaseObservations,
+  RequestObservation,
+  RunInfo,
+  SiteScanResult,
+  StorageObservation,
+} from '../observe/types.js';
+import type { Database } from './db.js';
+
+type SqlValue = string | number | null;
+
+// better-sqlite3 refuses to bind undefined and booleans, so every optional field goes through these.
+const opt = <T extends string | number>(v: T | undefined): T | null => (v === undefined ? null : v);
+const bit = (b: boolean): number => (b ? 1 : 0);
+
+// Each observation table is written from one record keyed by its columns: the SQL is generated from
+// the same keys, so a column and its value cannot drift apart, and TypeScript checks every column is set.
+const pageColumns = ['phase_id', 'page_index', 'url', 'final_url', 'status', 'title', 'error', 'started_ms', 'ended_ms'] as const;
+
+const requestColumns = [
+  'phase_id', 'page_index', 'request_id', 'hop', 'url', 'method', 'resource_type', 'status', 'mime_type',
+  'failure', 'redirected_to', 'frame_id', 'frame_url', 'is_main_frame', 'initiator_type', 'initiator_url',
+  'initiator_line', 'initiator_column', 'time_ms', 'host', 'domain', 'party',
+] as const;
+
+const cookieColumns = [
+  'phase_id', 'name', 'domain', 'path', 'expires', 'session', 'http_only', 'secure', 'same_site', 'size',
+  'partition_key', 'value_sha256', 'value_length', 'value', 'host', 'domain_registrable', 'party', 'setter',
+  'setter_url', 'setter_request_id',
+] as const;
+
+const cookieEventColumns = [
+  'phase_id', 'page_index', 'name', 'domain', 'path', 'source', 'url', 'request_id', 'frame_url', 'api',
+  'deletes', 'time_ms', 'value_sha256', 'value_length', 'value',
+] as const;
+
+const storageColumns = [
+  'phase_id', 'page_index', 'kind', 'origin', 'frame_url', 'key', 'value_sha256', 'value_length', 'value', 'party',
+] as const;
+
+type Row<C extends readonly string[]> = Record<C[number], SqlValue>;
+
+function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`;
+}
+
+function pageRow(phaseId: number, p: PageVisit): Row<typeof pageColumns> {
+  return {
+    phase_id: phaseId,
+    page_index: p.pageIndex,
+    url: p.url,
+    final_url: opt(p.finalUrl),
+    status: opt(p.status),
+    title: opt(p.title),
+    error: opt(p.error),
+    started_ms: p.startedMs,
+    ended_ms: p.endedMs,
+  };
+}
+
+function requestRow(phaseId: number, r: RequestObservation): Row<typeof requestColumns> {
+  return {
+    phase_id: phaseId,
+    page_index: r.pageIndex,
+    request_id: r.requestId,
+    hop: r.hop,
+    url: r.url,
+    method: r.method,
+    resource_type: r.resourceType,
+    status: opt(r.status),
+    mime_type: opt(r.mimeType),
+    failure: opt(r.failure),
+    redirected_to: opt(r.redirectedTo),
+    frame_id: opt(r.frameId),
+    frame_url: opt(r.frameUrl),
+    is_main_frame: bit(r.isMainFrame),
+    initiator_type: r.initiator.type,
+    initiator_url: opt(r.initiator.url),
+    initiator_line: opt(r.initiator.line),
+    initiator_column: opt(r.initiator.column),
+    time_ms: r.timeMs,
+    host: r.host,
+    domain: r.domain,
+    party: r.party,
+  };
+}
+
+function cookieRow(phaseId: number, c: CookieObservation): Row<typeof cookieColumns> {
+  return {
+    phase_id: phaseId,
+    name: c.name,
+    domain: c.domain,
+    path: c.path,
+    expires: opt(c.expires),
+    session: bit(c.session),
+    http_only: bit(c.httpOnly),
+    secure: bit(c.secure),
+    same_site: opt(c.sameSite),
+    size: c.size,
+    partition_key: opt(c.partitionKey),
+    value_sha256: c.value.sha256,
+    value_length: c.value.length,
+    value: opt(c.value.value),
+    host: c.host,
+    domain_registrable: c.domainRegistrable,
+    party: c.party,
+    setter: c.setter,
+    setter_url: opt(c.setterUrl),
+    setter_request_id: opt(c.setterRequestId),
+  };
+}
+
+function cookieEventRow(phaseId: number, e: CookieSetEvent): Row<typeof cookieEventColumns> {
+  return {
+    phase_id: phaseId,
+    page_index: e.pageIndex,
+    name: e.name,
+    domain: e.domain,
+    path: e.path,
+    source: e.source,
+    url: opt(e.url),
+    request_id: opt(e.requestId),
+    frame_url: opt(e.frameUrl),
+    api: opt(e.api),
+    deletes: bit(e.deletes),
+    time_ms: e.timeMs,
+    value_sha256: e.value.sha256,
+    value_length: e.value.length,
+    value: opt(e.value.value),
+  };
+}
+
+function storageRow(phaseId: number, s: StorageObservation): Row<typeof storageColumns> {
+  return {
+    phase_id: phaseId,
+    page_index: s.pageIndex,
+    kind: s.kind,
+    origin: s.origin,
+    frame_url: s.frameUrl,
+    key: s.key,
+    value_sha256: s.value.sha256,
+    value_length: s.value.length,
+    value: opt(s.value.value),
+    party: s.party,
+  };
+}
+
+function prepareStatements(db: Database) {
+  return {
+    insertRun: db.prepare(
+      `INSERT INTO runs (started_at, status, tool_version, browser_version, browser_path, cookie_controls_mode,
+                         user_agent, options_json)
+       VALUES (@started_at, 'running', @tool_version, @browser_version, @browser_path, @cookie_controls_mode,
+               @user_agent, @options_json)`,
+    ),
+    finishRun: db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?'),
+    runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+    // A later list may lack a name or code an earlier one had: keep what we know rather than erase it.
+    upsertSite: db
+      .prepare(
+        `INSERT INTO sites (url, name, code, grp, created_at) VALUES (@url, @name, @code, @grp, @created_at)
+         ON CONFLICT (url) DO UPDATE SET
+           name = coalesce(excluded.name, name),
+           code = coalesce(excluded.code, code),
+           grp = coalesce(excluded.grp, grp)
+         RETURNING id`,
+      )
+      .pluck(),
+    // Phases and observations go with it through ON DELETE CASCADE.
+    deleteSiteScan: db.prepare('DELETE FROM site_scans WHERE run_id = ? AND site_id = ?'),
+    insertSiteScan: db.prepare(
+      `INSERT INTO site_scans (run_id, site_id, started_at, ended_at, status, failure_class, failure_message,
+                               site_domain, final_url)
+       VALUES (@run_id, @site_id, @started_at, @ended_at, @status, @failure_class, @failure_message,
+               @site_domain, @final_url)`,
+    ),
+    insertPhase: db.prepare(
+      `INSERT INTO phases (site_scan_id, name, started_at, ended_at, status, error)
+       VALUES (@site_scan_id, @name, @started_at, @ended_at, @status, @error)`,
+    ),
+    insertPage: db.prepare(insertSql('pages', pageColumns)),
+    insertRequest: db.prepare(insertSql('requests', requestColumns)),
+    insertCookie: db.prepare(insertSql('cookies', cookieColumns)),
+    insertCookieEvent: db.prepare(insertSql('cookie_events', cookieEventColumns)),
+    insertStorage: db.prepare(insertSql('storage', storageColumns)),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+// Preparing costs about as much as a few inserts; a scan saves thousands of site scans on one connection.
+const cache = new WeakMap<Database, Statements>();
+
+function statements(db: Database): Statements {
+  let s = cache.get(db);
+  if (!s) {
+    s = prepareStatements(db);
+    cache.set(db, s);
+  }
+  return s;
+}
+
+export function createRun(db: Database, info: RunInfo): number {
+  const result = statements(db).insertRun.run({
+    started_at: info.startedAt,
+    tool_version: info.toolVersion,
+    browser_version: info.browserVersion,
+    browser_path: info.browserPath,
+    cookie_controls_mode: info.cookieControlsMode,
+    user_agent: info.userAgent,
+    options_json: JSON.stringify(info.options),
+  });
+  return Number(result.lastInsertRowid);
+}
+
+export function finishRun(
+  db: Database,
+  runId: number,
+  status: 'complete' | 'incomplete',
+  endedAt: string = new Date().toISOString(),
+): void {
+  const result = statements(db).finishRun.run(status, endedAt, runId);
+  if (result.changes === 0) throw new Error(`no run with id ${runId}`);
+}
+
+function insertPhase(s: Statements, siteScanId: number, phase: PhaseObservations): void {
+  const phaseId = Number(
+    s.insertPhase.run({
+      site_scan_id: siteScanId,
+      name: phase.phase,
+      started_at: phase.startedAt,
+      ended_at: phase.endedAt,
+      status: phase.status,
+      error: opt(phase.error),
+    }).lastInsertRowid,
+  );
+  for (const p of phase.pages) s.insertPage.run(pageRow(phaseId, p));
+  for (const r of phase.requests) s.insertRequest.run(requestRow(phaseId, r));
+  for (const c of phase.cookies) s.insertCookie.run(cookieRow(phaseId, c));
+  for (const e of phase.cookieEvents) s.insertCookieEvent.run(cookieEventRow(phaseId, e));
+  for (const st of phase.storage) s.insertStorage.run(storageRow(phaseId, st));
+}
+
+/**
+ * Saves one site scan with all its phases and observations, all or nothing. Saving a site again in the
+ * same run replaces the earlier scan (a resumed run re-scans the sites it had not finished).
+ * Returns the site scan id.
+ */
+export function saveSiteScan(db: Database, runId: number, result: SiteScanResult): number {
+  const s = statements(db);
+  // IMMEDIATE: take the write lock up front, so a concurrent writer makes us wait (busy_timeout)
+  // instead of failing halfway with SQLITE_BUSY.
+  return db
+    .transaction(() => {
+      // A clearer failure than the foreign key error the insert would give.
+      if (s.runExists.get(runId) === undefined) throw new Error(`no run with id ${runId}`);
+      const siteId = s.upsertSite.get({
+        url: result.site.url,
+        name: opt(result.site.name),
+        code: opt(result.site.code),
+        grp: opt(result.site.group),
+        created_at: new Date().toISOString(),
+      }) as number;
+      s.deleteSiteScan.run(runId, siteId);
+      const siteScanId = Number(
+        s.insertSiteScan.run({
+          run_id: runId,
+          site_id: siteId,
+          started_at: result.startedAt,
+          ended_at: result.endedAt,
+          status: result.status,
+          failure_class: opt(result.failureClass),
+          failure_message: opt(result.failureMessage),
+          site_domain: result.siteDomain,
+          final_url: opt(result.finalUrl),
+        }).lastInsertRowid,
+      );
+      for (const phase of result.phases) insertPhase(s, siteScanId, phase);
+      return siteScanId;
+    })
+    .immediate();
+}
