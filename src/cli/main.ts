@@ -14,6 +14,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showSuggestionAfterError(true);
   program.addCommand(scanCommand());
+  // addCommand does not pass settings down; every command must throw instead of exiting.
+  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
   return program;
 }
 
