@@ -180,3 +180,36 @@ describe('cookiewatch scan with bad input', () => {
     expect(r.stderr).toMatch(/npx playwright install chromium.*apt-get install chromium/);
   });
 });
+
+describe('cookiewatch scan through a redirect, with --store-values', () => {
+  it('records the redirect chain, judges parties by the final host, and keeps values when asked', async () => {
+    const fx = await startFixtureServer();
+    const path = tempDb();
+    try {
+      const r = await runCli([
+        'scan', 'volgdorp.nl', '--db', path, '--host-resolver-rules', fx.hostResolverRules, '--ignore-https-errors', '--store-values', ...FAST,
+      ]);
+      expect(r.code).toBe(0);
+      const d = readDb(path);
+      try {
+        const chain = d
+          .prepare("SELECT hop, url, status, redirected_to FROM requests WHERE resource_type = 'document' AND is_main_frame = 1 ORDER BY request_id, hop")
+          .all() as Row[];
+        expect(chain.slice(0, 2)).toEqual([
+          { hop: 0, url: 'https://volgdorp.nl/', status: 301, redirected_to: 'https://www.volgdorp.nl/' },
+          { hop: 1, url: 'https://www.volgdorp.nl/', status: 200, redirected_to: null },
+        ]);
+        const scanRow = d.prepare('SELECT site_domain, final_url, status FROM site_scans').get();
+        expect(scanRow).toEqual({ site_domain: 'volgdorp.nl', final_url: 'https://www.volgdorp.nl/', status: 'ok' });
+        const ga = d.prepare("SELECT value, value_length, party FROM cookies WHERE name = '_ga'").get() as Row;
+        expect(String(ga.value)).toMatch(/^GA1\.\d\.\d+\.\d+$/);
+        expect(ga.value_length).toBe(String(ga.value).length);
+        expect(ga.party).toBe('first-party');
+      } finally {
+        d.close();
+      }
+    } finally {
+      await fx.close();
+    }
+  }, 60_000);
+});
