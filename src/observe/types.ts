@@ -110,6 +110,8 @@ export interface StorageObservation {
 
 export interface PageVisit {
   pageIndex: number;
+  /** start: the first load; reload: the start page again with the consent stored; subpage: an internal page. */
+  kind: 'start' | 'reload' | 'subpage';
   url: string;
   finalUrl?: string;
   status?: number;
@@ -118,6 +120,58 @@ export interface PageVisit {
   error?: string;
   startedMs: number;
   endedMs: number;
+}
+
+export type ConsentAction = 'accept' | 'reject';
+
+export interface ConsentClick {
+  /** Visible text (or accessible name) of what was clicked, trimmed to 200 characters. */
+  text: string;
+  /** URL of the frame the button was in. */
+  frameUrl: string;
+  /** 1 = the banner's first layer, 2 = a settings layer opened from it. */
+  layer: 1 | 2;
+  /** What the click was meant to do. */
+  role: 'accept' | 'reject' | 'settings' | 'save' | 'toggle-off';
+}
+
+/** What happened with the consent banner in one phase. */
+export interface ConsentObservation {
+  /** What this phase asked for: nothing in `pre`. */
+  action: ConsentAction | 'none';
+  bannerFound: boolean;
+  /** Autoconsent rule name (e.g. "Cookiebot", "klaro"), or "heuristic" for our own text rules. */
+  cmp?: string;
+  engine?: 'autoconsent' | 'heuristic';
+  /** Milliseconds from the start of navigation until the banner was seen. */
+  bannerAppearedMs?: number;
+  /** Whether a reject option sat on the first layer; unknown when no banner was found. */
+  rejectOnFirstLayer?: boolean;
+  /** Rejecting needed the settings layer (no reject option on the first one). */
+  secondLayer: boolean;
+  clicks: ConsentClick[];
+  /** The click took: the banner is gone (autoconsent's self-test, or no longer visible). */
+  success: boolean;
+  /** Cookies or storage entries that appeared right after the click (the stored choice). */
+  consentStored?: boolean;
+  error?: string;
+}
+
+/** What the page itself says about consent, read in the browser at the end of the phase. */
+export interface ConsentSignals {
+  /** IAB TCF string from `__tcfapi('getTCData')`, when the page has a TCF API. */
+  tcfString?: string;
+  /** `gdprApplies` and `eventStatus` from the same call. */
+  tcfGdprApplies?: boolean;
+  tcfEventStatus?: string;
+}
+
+export interface Screenshot {
+  pageIndex: number;
+  /** When it was taken: the banner as the visitor first saw it, or the page after the consent click. */
+  moment: 'banner' | 'after-consent';
+  mimeType: 'image/jpeg';
+  data: Buffer;
 }
 
 export interface PhaseObservations {
@@ -132,6 +186,9 @@ export interface PhaseObservations {
   cookies: CookieObservation[];
   cookieEvents: CookieSetEvent[];
   storage: StorageObservation[];
+  consent: ConsentObservation;
+  signals: ConsentSignals;
+  screenshots: Screenshot[];
 }
 
 export interface SiteInput {
