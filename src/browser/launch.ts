@@ -131,6 +131,8 @@ export interface VisitorContextOptions {
   userAgent: string;
 }
 
+export const VIEWPORT = { width: 1366, height: 768 } as const;
+
 /** A fresh context (empty cookies and storage) that looks like a Dutch desktop visitor. */
 export async function newVisitorContext(
   launched: LaunchedBrowser,
@@ -139,7 +141,7 @@ export async function newVisitorContext(
   return launched.browser.newContext({
     locale: 'nl-NL',
     timezoneId: 'Europe/Amsterdam',
-    viewport: { width: 1366, height: 768 },
+    viewport: { ...VIEWPORT },
     userAgent: opts.userAgent ?? launched.userAgent,
     ignoreHTTPSErrors: opts.ignoreHttpsErrors ?? false,
   });

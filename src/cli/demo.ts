@@ -21,7 +21,7 @@ try {
       dbPath,
       hostResolverRules: server.hostResolverRules,
       ignoreHttpsErrors: true,
-      phases: ['pre'],
+      phases: ['pre', 'accept', 'reject'],
       recordedOptions: { demo: true, hostResolverRules: server.hostResolverRules, ignoreHttpsErrors: true },
       onSiteDone: (r) => process.stdout.write(`${siteSummary(r)}\n`),
     },

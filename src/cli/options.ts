@@ -13,7 +13,33 @@ export function msOption(min: number, max: number) {
   };
 }
 
+const PHASES = ['pre', 'accept', 'reject'] as const;
+
+/** Commander parser for `--phases pre,accept,reject`: known names, no duplicates, in the given order. */
+export function phasesOption(raw: string): Array<(typeof PHASES)[number]> {
+  const names = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('Name at least one phase: pre, accept, reject.');
+  const out: Array<(typeof PHASES)[number]> = [];
+  for (const n of names) {
+    if (!(PHASES as readonly string[]).includes(n)) throw new InvalidArgumentError(`Unknown phase "${n}"; phases are pre, accept, reject.`);
+    if (!out.includes(n as (typeof PHASES)[number])) out.push(n as (typeof PHASES)[number]);
+  }
+  return out;
+}
+
+/** Commander parser for a small whole number within bounds. */
+export function countOption(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new InvalidArgumentError(`Must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
 export const ScanOptionsSchema = z.object({
+  phases: z.array(z.enum(PHASES)).min(1),
+  pages: z.number().int().min(0).max(50),
+  bannerWait: z.number().int().min(0),
   db: z.string().min(1),
   browser: z.string().min(1).optional(),
   hostResolverRules: z.string().min(1).optional(),

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { siteSummary } from '../report/terminal.js';
 import { runScan } from '../scan/run.js';
 import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
-import { msOption, parseScanOptions, parseStartUrls } from './options.js';
+import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption } from './options.js';
 
 export function scanCommand(): Command {
   return new Command('scan')
@@ -16,6 +16,21 @@ export function scanCommand(): Command {
     )
     .option('--ignore-https-errors', 'accept invalid TLS certificates (test servers, intranets)', false)
     .option('--store-values', 'store cookie and storage values (default: SHA-256 and length only)', false)
+    .addOption(
+      new Option('--phases <list>', 'phases to run, comma-separated: pre (nothing clicked), accept, reject')
+        .argParser(phasesOption)
+        .default(['pre', 'accept', 'reject'], 'pre,accept,reject'),
+    )
+    .addOption(
+      new Option('--pages <n>', 'internal pages visited after the start page in each phase')
+        .argParser(countOption(0, 50))
+        .default(DEFAULT_VISIT_OPTIONS.subpages),
+    )
+    .addOption(
+      new Option('--banner-wait <ms>', 'how long to wait for a consent banner to appear')
+        .argParser(msOption(0, 120000))
+        .default(DEFAULT_VISIT_OPTIONS.bannerWaitMs),
+    )
     .addOption(
       new Option('--dwell <ms>', 'minimum time on each page').argParser(msOption(0, 600000)).default(DEFAULT_VISIT_OPTIONS.minDwellMs),
     )
@@ -43,7 +58,9 @@ export function scanCommand(): Command {
           minDwellMs: o.dwell,
           quietMs: o.quietWindow,
           visitTimeoutMs: o.visitTimeout,
-          phases: ['pre'],
+          subpages: o.pages,
+          bannerWaitMs: o.bannerWait,
+          phases: o.phases,
           recordedOptions: { ...o },
           onSiteDone: (r) => process.stdout.write(`${siteSummary(r)}\n`),
         },

@@ -164,6 +164,12 @@ export interface ConsentSignals {
   /** `gdprApplies` and `eventStatus` from the same call. */
   tcfGdprApplies?: boolean;
   tcfEventStatus?: string;
+  /** Google Consent Mode `gcs` values in the page's Google hits, e.g. G100 = ad and analytics storage denied. */
+  gcs?: string[];
+  /** Google Consent Mode v2 `gcd` values. */
+  gcd?: string[];
+  /** `npa` values (1 = non-personalised ads requested). */
+  npa?: string[];
 }
 
 export interface Screenshot {

@@ -36,7 +36,19 @@ export function siteSummary(r: SiteScanResult): string {
       `    ${' '.repeat(p.phase.length)}  cookies: ${c.firstPartyCookies} first-party, ${c.thirdPartyCookies} third-party; ` +
         `storage entries: ${c.storageEntries}`,
     );
+    lines.push(`    ${' '.repeat(p.phase.length)}  ${consentLine(p)}`);
     if (p.status === 'failed') lines.push(`    ${p.phase} failed: ${p.error ?? ''}`);
   }
   return lines.join('\n');
+}
+
+/** What happened with the banner, in one line: which CMP, what was clicked, whether it took. */
+export function consentLine(p: PhaseObservations): string {
+  const c = p.consent;
+  if (!c.bannerFound) return c.action === 'none' ? 'banner: none seen' : `banner: none found, nothing to ${c.action}`;
+  const who = c.cmp && c.cmp !== 'heuristic' ? `${c.cmp} (autoconsent)` : 'home-made (heuristic)';
+  if (c.action === 'none') return `banner: ${who}`;
+  const clicks = c.clicks.map((k) => `"${k.text}"`).join(' → ') || 'no click';
+  const layer = c.secondLayer ? ', via the settings layer' : '';
+  return `banner: ${who}; ${c.action}: ${clicks}${layer} ${c.success ? '✓' : '✗ (banner still there)'}`;
 }

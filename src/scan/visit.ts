@@ -1,11 +1,21 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright';
-import { newVisitorContext, type LaunchedBrowser } from '../browser/launch.js';
+import { newVisitorContext, VIEWPORT, type LaunchedBrowser } from '../browser/launch.js';
+import { googleConsentMode } from '../observe/consent-mode.js';
 import { collectCookieJar } from '../observe/cookies.js';
 import { NetworkCollector } from '../observe/network.js';
 import { registrableDomain, hostOf } from '../observe/party.js';
 import { ScriptCookieCollector } from '../observe/script-cookies.js';
 import { StorageCollector } from '../observe/storage.js';
-import type { PageVisit, PhaseName, PhaseObservations } from '../observe/types.js';
+import { attachConsentEngine } from '../consent/index.js';
+import type {
+  ConsentObservation,
+  ConsentSignals,
+  PageVisit,
+  PhaseName,
+  PhaseObservations,
+  Screenshot,
+} from '../observe/types.js';
+import { chooseSubpages, type PageLink } from './subpages.js';
 import { sleep, withTimeout } from '../util/time.js';
 
 export interface VisitOptions {
@@ -15,6 +25,10 @@ export interface VisitOptions {
   quietMs: number;
   /** Upper bound for one page visit, navigation included. */
   visitTimeoutMs: number;
+  /** Internal pages visited after the start page in every phase. */
+  subpages: number;
+  /** How long to wait for a consent banner to appear, counted from navigation start. */
+  bannerWaitMs: number;
   storeValues: boolean;
   ignoreHttpsErrors: boolean;
 }
@@ -23,6 +37,8 @@ export const DEFAULT_VISIT_OPTIONS: VisitOptions = {
   minDwellMs: 5000,
   quietMs: 1500,
   visitTimeoutMs: 30000,
+  subpages: 2,
+  bannerWaitMs: 10000,
   storeValues: false,
   ignoreHttpsErrors: false,
 };
@@ -34,9 +50,13 @@ export interface PhaseResult {
   siteDomain: string;
 }
 
+const NO_CONSENT: ConsentObservation = { action: 'none', bannerFound: false, secondLayer: false, clicks: [], success: false };
+
 /**
- * One phase: a fresh context (empty cookies and storage), the start page visited like a person who
- * reads it (wait, scroll down and back), and everything the browser saw on the way.
+ * One phase in a fresh context (empty cookies and storage): the start page visited like a person who
+ * reads it (wait, scroll down and back); in `pre` nothing is clicked, in `accept` and `reject` the
+ * banner is answered and the start page loaded again with the choice stored, since many sites fire
+ * their tags only on the next page view; then the same internal pages in every phase.
  */
 export async function visitPhase(
   launched: LaunchedBrowser,
@@ -51,6 +71,9 @@ export async function visitPhase(
   const scriptCookies = new ScriptCookieCollector({ phaseStart, storeValues: opts.storeValues, pageIndex: () => pageIndex });
   const storage = new StorageCollector({ storeValues: opts.storeValues });
   const pages: PageVisit[] = [];
+  const screenshots: Screenshot[] = [];
+  let consent = NO_CONSENT;
+  let signals: ConsentSignals = {};
   let context: BrowserContext | undefined;
   let cdp: CDPSession | undefined;
   let siteDomain = registrableDomain(hostOf(startUrl));
@@ -60,20 +83,44 @@ export async function visitPhase(
   try {
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
     await scriptCookies.attach(context);
+    const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
     const page = await context.newPage();
     cdp = await context.newCDPSession(page);
     await network.attach(page, cdp);
 
-    network.setPageIndex(pageIndex);
-    const visit = await visitPage(page, network, startUrl, pageIndex, phaseStart, opts);
-    pages.push(visit);
-    if (visit.error) {
-      error = visit.error;
+    const next = async (url: string, kind: PageVisit['kind'], answer?: (navigationStart: number) => Promise<void>) => {
+      network.setPageIndex(pageIndex);
+      const visit = await visitPage(page, network, url, pageIndex, kind, phaseStart, opts, answer);
+      pages.push(visit);
+      if (!visit.error) await storage.collectPage(page, pageIndex);
+      pageIndex++;
+      return visit;
+    };
+
+    let links: PageLink[] = [];
+    const start = await next(startUrl, 'start', async (navigationStart) => {
+      const waitMs = Math.max(0, navigationStart + opts.bannerWaitMs - Date.now());
+      if (phase === 'pre') {
+        consent = await engine.detect(page, { waitMs, navigationStart });
+        await shoot(cdp, screenshots, 0, 'banner');
+      } else {
+        consent = await engine.answer(page, phase, { waitMs, navigationStart });
+      }
+      links = await pageLinks(page);
+    });
+    if (start.error) {
+      error = start.error;
     } else {
-      finalUrl = visit.finalUrl;
+      finalUrl = start.finalUrl;
       if (finalUrl && /^https?:/.test(finalUrl)) siteDomain = registrableDomain(hostOf(finalUrl));
+      if (phase !== 'pre') {
+        // The choice is stored now; the next page view is where many sites fire what it allowed.
+        await next(finalUrl ?? startUrl, 'reload');
+        await shoot(cdp, screenshots, pageIndex - 1, 'after-consent');
+      }
+      for (const url of chooseSubpages(links, finalUrl ?? startUrl, opts.subpages)) await next(url, 'subpage');
+      signals = (await withTimeout(readConsentSignals(page), 3000)) ?? {};
     }
-    await storage.collectPage(page, pageIndex);
   } catch (err) {
     error = messageOf(err);
   }
@@ -87,32 +134,42 @@ export async function visitPhase(
       (await withTimeout(collectCookieJar(context, cdp, siteDomain, cookieEvents, opts.storeValues), 10000)) ?? [];
     await withTimeout(context.close(), 10000);
   }
+  const requests = network.requests(siteDomain);
   const observations: PhaseObservations = {
     phase,
     startedAt,
     endedAt: new Date().toISOString(),
     status: error ? 'failed' : 'ok',
     pages,
-    requests: network.requests(siteDomain),
+    requests,
     cookies,
     cookieEvents,
     storage: storage.storage(siteDomain),
+    consent,
+    signals: { ...signals, ...googleConsentMode(requests) },
+    screenshots,
   };
   if (error) observations.error = error;
   return { observations, siteDomain, ...(finalUrl ? { finalUrl } : {}) };
 }
 
+/**
+ * Load, dwell until quiet, (answer the banner), scroll down and back, quiet again. `atBanner` runs
+ * after the first quiet period, when a visitor would have read the page and seen the banner.
+ */
 async function visitPage(
   page: Page,
   network: NetworkCollector,
   url: string,
   pageIndex: number,
+  kind: PageVisit['kind'],
   phaseStart: number,
   opts: VisitOptions,
+  atBanner?: (navigationStart: number) => Promise<void>,
 ): Promise<PageVisit> {
   const started = Date.now();
   const deadline = started + opts.visitTimeoutMs;
-  const visit: PageVisit = { pageIndex, url, startedMs: started - phaseStart, endedMs: 0 };
+  const visit: PageVisit = { pageIndex, kind, url, startedMs: started - phaseStart, endedMs: 0 };
   try {
     // domcontentloaded, not load: one hanging image must not cost the whole visit.
     const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: opts.visitTimeoutMs });
@@ -124,6 +181,10 @@ async function visitPage(
     return visit;
   }
   await waitForQuiet(network, started + opts.minDwellMs, opts.quietMs, deadline);
+  if (atBanner) {
+    await atBanner(started);
+    await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, Math.max(deadline, Date.now() + opts.quietMs * 4));
+  }
   await withTimeout(scrollDownAndBack(page), Math.max(0, deadline - Date.now()));
   // Scrolling wakes lazy content (embeds, below-the-fold tags); give it its own quiet period.
   await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, deadline);
@@ -132,6 +193,65 @@ async function visitPage(
   if (title) visit.title = title.slice(0, 500);
   visit.endedMs = Date.now() - phaseStart;
   return visit;
+}
+
+/** Links of the main document, marked when they sit in the site's menu. */
+async function pageLinks(page: Page): Promise<PageLink[]> {
+  const links = await withTimeout(
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll('a[href]'), (a) => ({
+        href: (a as HTMLAnchorElement).href,
+        inNav: a.closest('nav, header, [role="navigation"]') !== null,
+      })).slice(0, 2000),
+    ),
+    3000,
+  );
+  return links ?? [];
+}
+
+/** The IAB TCF string and status, when the page has a TCF API (a CMP of the advertising world). */
+async function readConsentSignals(page: Page): Promise<ConsentSignals> {
+  const tcf = await page.evaluate(
+    () =>
+      new Promise<{ tcString?: string; gdprApplies?: boolean; eventStatus?: string } | null>((resolve) => {
+        const api = (window as unknown as { __tcfapi?: (...a: unknown[]) => void }).__tcfapi;
+        if (typeof api !== 'function') return resolve(null);
+        const timer = setTimeout(() => resolve(null), 1500);
+        try {
+          api('getTCData', 2, (data: Record<string, unknown> | null, ok: boolean) => {
+            clearTimeout(timer);
+            if (!ok || !data) return resolve(null);
+            resolve({
+              tcString: typeof data.tcString === 'string' ? data.tcString : undefined,
+              gdprApplies: typeof data.gdprApplies === 'boolean' ? data.gdprApplies : undefined,
+              eventStatus: typeof data.eventStatus === 'string' ? data.eventStatus : undefined,
+            });
+          });
+        } catch {
+          clearTimeout(timer);
+          resolve(null);
+        }
+      }),
+  );
+  const signals: ConsentSignals = {};
+  if (tcf?.tcString) signals.tcfString = tcf.tcString.slice(0, 4000);
+  if (tcf?.gdprApplies !== undefined) signals.tcfGdprApplies = tcf.gdprApplies;
+  if (tcf?.eventStatus) signals.tcfEventStatus = tcf.eventStatus;
+  return signals;
+}
+
+/** A half-size JPEG of the viewport: evidence a reader can look at, small enough for thousands of sites. */
+async function shoot(cdp: CDPSession | undefined, into: Screenshot[], pageIndex: number, moment: Screenshot['moment']): Promise<void> {
+  if (!cdp) return;
+  const shot = await withTimeout(
+    cdp.send('Page.captureScreenshot', {
+      format: 'jpeg',
+      quality: 55,
+      clip: { x: 0, y: 0, width: VIEWPORT.width, height: VIEWPORT.height, scale: 0.5 },
+    }) as Promise<{ data: string }>,
+    5000,
+  );
+  if (shot?.data) into.push({ pageIndex, moment, mimeType: 'image/jpeg', data: Buffer.from(shot.data, 'base64') });
 }
 
 /** Waits until the minimum dwell has passed and no request started for `quietMs`, or the deadline. */

@@ -13,6 +13,8 @@ export {
   cookiesOfPhase,
   cookieEventsOfPhase,
   storageOfPhase,
+  consentClicksOfPhase,
+  screenshotsOfPhase,
   loadSiteScanResult,
   type RunStatus,
   type SiteScanStatus,

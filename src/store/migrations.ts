@@ -58,13 +58,54 @@ CREATE TABLE phases (
   ended_at TEXT,
   status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
   error TEXT,
+  -- What happened with the consent banner (ConsentObservation) and what the page said about consent.
+  consent_action TEXT NOT NULL CHECK (consent_action IN ('none', 'accept', 'reject')),
+  banner_found INTEGER NOT NULL CHECK (banner_found IN (0, 1)),
+  cmp TEXT,
+  consent_engine TEXT CHECK (consent_engine IN ('autoconsent', 'heuristic')),
+  banner_appeared_ms REAL,
+  reject_on_first_layer INTEGER CHECK (reject_on_first_layer IN (0, 1)),
+  second_layer INTEGER NOT NULL CHECK (second_layer IN (0, 1)),
+  consent_success INTEGER NOT NULL CHECK (consent_success IN (0, 1)),
+  consent_stored INTEGER CHECK (consent_stored IN (0, 1)),
+  consent_error TEXT,
+  tcf_string TEXT,
+  tcf_gdpr_applies INTEGER CHECK (tcf_gdpr_applies IN (0, 1)),
+  tcf_event_status TEXT,
+  -- Google Consent Mode values seen in the phase's Google hits, comma-separated in order first seen.
+  consent_mode_gcs TEXT,
+  consent_mode_gcd TEXT,
+  consent_mode_npa TEXT,
   UNIQUE (site_scan_id, name)
 );
+
+CREATE TABLE consent_clicks (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  frame_url TEXT NOT NULL,
+  layer INTEGER NOT NULL CHECK (layer IN (1, 2)),
+  role TEXT NOT NULL CHECK (role IN ('accept', 'reject', 'settings', 'save', 'toggle-off'))
+);
+CREATE INDEX consent_clicks_phase ON consent_clicks (phase_id);
+
+-- Evidence a reader can look at: the banner as the visitor saw it, the page after the click.
+CREATE TABLE screenshots (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  moment TEXT NOT NULL CHECK (moment IN ('banner', 'after-consent')),
+  mime_type TEXT NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX screenshots_phase ON screenshots (phase_id);
 
 CREATE TABLE pages (
   id INTEGER PRIMARY KEY,
   phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
   page_index INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('start', 'reload', 'subpage')),
   url TEXT NOT NULL,
   final_url TEXT,
   status INTEGER,

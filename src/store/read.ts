@@ -1,4 +1,7 @@
 import type {
+  ConsentClick,
+  ConsentObservation,
+  ConsentSignals,
   CookieObservation,
   CookieSetEvent,
   CookieSetterKind,
@@ -6,6 +9,7 @@ import type {
   Party,
   PhaseName,
   RequestObservation,
+  Screenshot,
   SiteScanResult,
   StorageObservation,
   ValueEvidence,
@@ -56,6 +60,9 @@ export interface PhaseRow {
   endedAt?: string;
   status: 'ok' | 'failed';
   error?: string;
+  /** Without its clicks: `consentClicksOfPhase` reads those. */
+  consent: Omit<ConsentObservation, 'clicks'>;
+  signals: ConsentSignals;
 }
 
 export interface PhaseSummary {
@@ -134,10 +141,51 @@ function toPhase(r: Raw): PhaseRow {
     phase: r.name as PhaseName,
     startedAt: r.started_at as string,
     status: r.status as 'ok' | 'failed',
+    consent: {
+      action: r.consent_action as ConsentObservation['action'],
+      bannerFound: r.banner_found === 1,
+      secondLayer: r.second_layer === 1,
+      success: r.consent_success === 1,
+    },
+    signals: {},
   };
   setIf(phase, 'endedAt', r.ended_at);
   setIf(phase, 'error', r.error);
+  const c = phase.consent;
+  setIf(c, 'cmp', r.cmp);
+  setIf(c, 'engine', r.consent_engine);
+  setIf(c, 'bannerAppearedMs', r.banner_appeared_ms);
+  setIf(c, 'rejectOnFirstLayer', bool(r.reject_on_first_layer));
+  setIf(c, 'consentStored', bool(r.consent_stored));
+  setIf(c, 'error', r.consent_error);
+  setIf(phase.signals, 'tcfString', r.tcf_string);
+  setIf(phase.signals, 'tcfGdprApplies', bool(r.tcf_gdpr_applies));
+  setIf(phase.signals, 'tcfEventStatus', r.tcf_event_status);
+  setIf(phase.signals, 'gcs', splitList(r.consent_mode_gcs));
+  setIf(phase.signals, 'gcd', splitList(r.consent_mode_gcd));
+  setIf(phase.signals, 'npa', splitList(r.consent_mode_npa));
   return phase;
+}
+
+const splitList = (v: unknown): string[] | undefined => (typeof v === 'string' && v ? v.split(',') : undefined);
+const bool = (v: unknown): boolean | undefined => (v === null || v === undefined ? undefined : v === 1);
+
+function toClick(r: Raw): ConsentClick {
+  return {
+    text: r.text as string,
+    frameUrl: r.frame_url as string,
+    layer: r.layer as 1 | 2,
+    role: r.role as ConsentClick['role'],
+  };
+}
+
+function toScreenshot(r: Raw): Screenshot {
+  return {
+    pageIndex: r.page_index as number,
+    moment: r.moment as Screenshot['moment'],
+    mimeType: r.mime_type as 'image/jpeg',
+    data: r.data as Buffer,
+  };
 }
 
 function toPage(r: Raw): PageRow {
@@ -145,6 +193,7 @@ function toPage(r: Raw): PageRow {
     id: r.id as number,
     phaseId: r.phase_id as number,
     pageIndex: r.page_index as number,
+    kind: r.kind as PageVisit['kind'],
     url: r.url as string,
     startedMs: r.started_ms as number,
     endedMs: r.ended_ms as number,
@@ -277,6 +326,8 @@ function prepareQueries(db: Database) {
     cookies: db.prepare('SELECT * FROM cookies WHERE phase_id = ? ORDER BY id'),
     cookieEvents: db.prepare('SELECT * FROM cookie_events WHERE phase_id = ? ORDER BY id'),
     storage: db.prepare('SELECT * FROM storage WHERE phase_id = ? ORDER BY id'),
+    clicks: db.prepare('SELECT * FROM consent_clicks WHERE phase_id = ? ORDER BY seq'),
+    screenshots: db.prepare('SELECT * FROM screenshots WHERE phase_id = ? ORDER BY id'),
   };
 }
 
@@ -354,6 +405,14 @@ export function storageOfPhase(db: Database, phaseId: number): StorageRow[] {
   return (queries(db).storage.all(phaseId) as Raw[]).map(toStorage);
 }
 
+export function consentClicksOfPhase(db: Database, phaseId: number): ConsentClick[] {
+  return (queries(db).clicks.all(phaseId) as Raw[]).map(toClick);
+}
+
+export function screenshotsOfPhase(db: Database, phaseId: number): Screenshot[] {
+  return (queries(db).screenshots.all(phaseId) as Raw[]).map(toScreenshot);
+}
+
 function withoutIds<T extends { id: number; phaseId: number }>(row: T): Omit<T, 'id' | 'phaseId'> {
   const { id: _id, phaseId: _phaseId, ...rest } = row;
   return rest;
@@ -389,6 +448,9 @@ export function loadSiteScanResult(db: Database, siteScanId: number): SiteScanRe
         cookies: cookiesOfPhase(db, p.id).map(withoutIds),
         cookieEvents: cookieEventsOfPhase(db, p.id).map(withoutIds),
         storage: storageOfPhase(db, p.id).map(withoutIds),
+        consent: { ...p.consent, clicks: consentClicksOfPhase(db, p.id) },
+        signals: p.signals,
+        screenshots: screenshotsOfPhase(db, p.id),
       };
       setIf(phase, 'error', p.error);
       return phase;

@@ -18,7 +18,7 @@ const bit = (b: boolean): number => (b ? 1 : 0);
 
 // Each observation table is written from one record keyed by its columns: the SQL is generated from
 // the same keys, so a column and its value cannot drift apart, and TypeScript checks every column is set.
-const pageColumns = ['phase_id', 'page_index', 'url', 'final_url', 'status', 'title', 'error', 'started_ms', 'ended_ms'] as const;
+const pageColumns = ['phase_id', 'page_index', 'kind', 'url', 'final_url', 'status', 'title', 'error', 'started_ms', 'ended_ms'] as const;
 
 const requestColumns = [
   'phase_id', 'page_index', 'request_id', 'hop', 'url', 'method', 'resource_type', 'status', 'mime_type',
@@ -41,7 +41,47 @@ const storageColumns = [
   'phase_id', 'page_index', 'kind', 'origin', 'frame_url', 'key', 'value_sha256', 'value_length', 'value', 'party',
 ] as const;
 
+const phaseColumns = [
+  'site_scan_id', 'name', 'started_at', 'ended_at', 'status', 'error', 'consent_action', 'banner_found', 'cmp',
+  'consent_engine', 'banner_appeared_ms', 'reject_on_first_layer', 'second_layer', 'consent_success',
+  'consent_stored', 'consent_error', 'tcf_string', 'tcf_gdpr_applies', 'tcf_event_status', 'consent_mode_gcs',
+  'consent_mode_gcd', 'consent_mode_npa',
+] as const;
+
+const clickColumns = ['phase_id', 'seq', 'text', 'frame_url', 'layer', 'role'] as const;
+
 type Row<C extends readonly string[]> = Record<C[number], SqlValue>;
+
+const list = (v: string[] | undefined): string | null => (v && v.length ? v.join(',') : null);
+const optBit = (b: boolean | undefined): number | null => (b === undefined ? null : bit(b));
+
+function phaseRow(siteScanId: number, p: PhaseObservations): Row<typeof phaseColumns> {
+  const c = p.consent;
+  return {
+    site_scan_id: siteScanId,
+    name: p.phase,
+    started_at: p.startedAt,
+    ended_at: p.endedAt,
+    status: p.status,
+    error: opt(p.error),
+    consent_action: c.action,
+    banner_found: bit(c.bannerFound),
+    cmp: opt(c.cmp),
+    consent_engine: opt(c.engine),
+    banner_appeared_ms: opt(c.bannerAppearedMs),
+    reject_on_first_layer: optBit(c.rejectOnFirstLayer),
+    second_layer: bit(c.secondLayer),
+    consent_success: bit(c.success),
+    consent_stored: optBit(c.consentStored),
+    consent_error: opt(c.error),
+    tcf_string: opt(p.signals.tcfString),
+    tcf_gdpr_applies: optBit(p.signals.tcfGdprApplies),
+    tcf_event_status: opt(p.signals.tcfEventStatus),
+    consent_mode_gcs: list(p.signals.gcs),
+    consent_mode_gcd: list(p.signals.gcd),
+    consent_mode_npa: list(p.signals.npa),
+  };
+}
 
 function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`;
@@ -51,6 +91,7 @@ function pageRow(phaseId: number, p: PageVisit): Row<typeof pageColumns> {
   return {
     phase_id: phaseId,
     page_index: p.pageIndex,
+    kind: p.kind,
     url: p.url,
     final_url: opt(p.finalUrl),
     status: opt(p.status),
@@ -177,9 +218,10 @@ function prepareStatements(db: Database) {
        VALUES (@run_id, @site_id, @started_at, @ended_at, @status, @failure_class, @failure_message,
                @site_domain, @final_url)`,
     ),
-    insertPhase: db.prepare(
-      `INSERT INTO phases (site_scan_id, name, started_at, ended_at, status, error)
-       VALUES (@site_scan_id, @name, @started_at, @ended_at, @status, @error)`,
+    insertPhase: db.prepare(insertSql('phases', phaseColumns)),
+    insertClick: db.prepare(insertSql('consent_clicks', clickColumns)),
+    insertScreenshot: db.prepare(
+      'INSERT INTO screenshots (phase_id, page_index, moment, mime_type, data) VALUES (?, ?, ?, ?, ?)',
     ),
     insertPage: db.prepare(insertSql('pages', pageColumns)),
     insertRequest: db.prepare(insertSql('requests', requestColumns)),
@@ -227,16 +269,13 @@ export function finishRun(
 }
 
 function insertPhase(s: Statements, siteScanId: number, phase: PhaseObservations): void {
-  const phaseId = Number(
-    s.insertPhase.run({
-      site_scan_id: siteScanId,
-      name: phase.phase,
-      started_at: phase.startedAt,
-      ended_at: phase.endedAt,
-      status: phase.status,
-      error: opt(phase.error),
-    }).lastInsertRowid,
+  const phaseId = Number(s.insertPhase.run(phaseRow(siteScanId, phase)).lastInsertRowid);
+  phase.consent.clicks.forEach((c, seq) =>
+    s.insertClick.run({ phase_id: phaseId, seq, text: c.text, frame_url: c.frameUrl, layer: c.layer, role: c.role }),
   );
+  for (const shot of phase.screenshots) {
+    s.insertScreenshot.run(phaseId, shot.pageIndex, shot.moment, shot.mimeType, shot.data);
+  }
   for (const p of phase.pages) s.insertPage.run(pageRow(phaseId, p));
   for (const r of phase.requests) s.insertRequest.run(requestRow(phaseId, r));
   for (const c of phase.cookies) s.insertCookie.run(cookieRow(phaseId, c));

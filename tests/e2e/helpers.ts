@@ -37,3 +37,40 @@ export function readDb(path: string): Database.Database {
 
 /** Waits shortened for tests; the defaults a user gets stay the honest ones. */
 export const FAST = ['--dwell', '1000', '--quiet-window', '500', '--visit-timeout', '20000'];
+
+type Row = Record<string, unknown>;
+
+/** Per-phase views of one stored scan, for assertions that read like the scenario descriptions. */
+export function phaseView(db: Database.Database, siteUrl: string, phase: 'pre' | 'accept' | 'reject') {
+  const row = db
+    .prepare(
+      `SELECT p.* FROM phases p JOIN site_scans s ON s.id = p.site_scan_id JOIN sites t ON t.id = s.site_id
+       WHERE t.url = ? AND p.name = ?`,
+    )
+    .get(siteUrl, phase) as Row | undefined;
+  if (!row) throw new Error(`no ${phase} phase stored for ${siteUrl}`);
+  const id = row.id as number;
+  const requests = db.prepare('SELECT * FROM requests WHERE phase_id = ? ORDER BY id').all(id) as Row[];
+  return {
+    phase: row,
+    requests,
+    cookies: db.prepare('SELECT * FROM cookies WHERE phase_id = ?').all(id) as Row[],
+    clicks: db.prepare('SELECT * FROM consent_clicks WHERE phase_id = ? ORDER BY seq').all(id) as Row[],
+    pages: db.prepare('SELECT * FROM pages WHERE phase_id = ? ORDER BY page_index').all(id) as Row[],
+    screenshots: db.prepare('SELECT moment, length(data) AS bytes FROM screenshots WHERE phase_id = ?').all(id) as Row[],
+    /** Google Analytics hits and Facebook Pixel hits: the trackers every consent fixture gates. */
+    gaHits: requests.filter((r) => /google-analytics\.com\/g\/collect/.test(String(r.url))),
+    pixelHits: requests.filter((r) => /^https:\/\/www\.facebook\.com\/tr\/?\?/.test(String(r.url))),
+    cookieNames: new Set((db.prepare('SELECT name FROM cookies WHERE phase_id = ?').pluck().all(id) as string[])),
+  };
+}
+
+/** Scans `urls` with all three phases against a fixture server; returns the CLI result and the database path. */
+export async function scanFixtureSites(hostResolverRules: string, urls: string[], extra: string[] = []): Promise<{ result: CliResult; dbPath: string }> {
+  const dbPath = tempDb();
+  const result = await runCli([
+    'scan', ...urls, '--db', dbPath, '--host-resolver-rules', hostResolverRules, '--ignore-https-errors',
+    '--dwell', '500', '--quiet-window', '400', '--banner-wait', '6000', '--pages', '1', ...extra,
+  ]);
+  return { result, dbPath };
+}

@@ -46,6 +46,7 @@ const prePhase: PhaseObservations = {
   pages: [
     {
       pageIndex: 0,
+      kind: 'start',
       url: 'https://www.gemeente.nl/',
       finalUrl: 'https://www.gemeente.nl/home',
       status: 200,
@@ -251,6 +252,9 @@ const prePhase: PhaseObservations = {
       pageIndex: 0,
     },
   ],
+  consent: { action: 'none', bannerFound: false, secondLayer: false, clicks: [], success: false },
+  signals: {},
+  screenshots: [],
 };
 
 const rejectPhase: PhaseObservations = {
@@ -259,11 +263,29 @@ const rejectPhase: PhaseObservations = {
   endedAt: '2025-01-02T03:00:20.000Z',
   status: 'failed',
   error: 'net::ERR_CONNECTION_RESET',
-  pages: [{ pageIndex: 0, url: 'https://www.gemeente.nl/', error: 'net::ERR_CONNECTION_RESET', startedMs: 0, endedMs: 99 }],
+  pages: [{ pageIndex: 0, kind: 'start', url: 'https://www.gemeente.nl/', error: 'net::ERR_CONNECTION_RESET', startedMs: 0, endedMs: 99 }],
   requests: [],
   cookies: [],
   cookieEvents: [],
   storage: [],
+  consent: {
+    action: 'reject',
+    bannerFound: true,
+    cmp: 'heuristic',
+    engine: 'heuristic',
+    bannerAppearedMs: 2100,
+    rejectOnFirstLayer: false,
+    secondLayer: true,
+    clicks: [
+      { text: 'Instellingen', frameUrl: 'https://www.gemeente.nl/', layer: 1, role: 'settings' },
+      { text: 'Marketing', frameUrl: 'https://www.gemeente.nl/', layer: 2, role: 'toggle-off' },
+      { text: 'Voorkeuren opslaan', frameUrl: 'https://www.gemeente.nl/', layer: 2, role: 'save' },
+    ],
+    success: true,
+    consentStored: true,
+  },
+  signals: { tcfString: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA', tcfGdprApplies: true, tcfEventStatus: 'useractioncomplete' },
+  screenshots: [{ pageIndex: 0, moment: 'after-consent', mimeType: 'image/jpeg', data: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) }],
 };
 
 const result: SiteScanResult = {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
+import { phaseView, readDb, scanFixtureSites, type CliResult } from './helpers.js';
+
+// Sites gated by real CMPs from npm: nothing before consent, trackers after accept, none after reject.
+const GATED = {
+  'https://www.klaarwater.nl/': 'klaro',
+  'https://www.koekendaal.nl/': 'vanilla-cookieconsent',
+  'https://www.osenveld.nl/': 'Osano cookieconsent',
+  'https://www.taartwoude.nl/': 'tarteaucitron',
+};
+
+let server: FixtureServer;
+let db: Database.Database;
+let scan: CliResult;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  const { result, dbPath } = await scanFixtureSites(server.hostResolverRules, [...Object.keys(GATED), 'https://www.volgdorp.nl/']);
+  scan = result;
+  db = readDb(dbPath);
+}, 300_000);
+
+afterAll(async () => {
+  db?.close();
+  await server?.close();
+});
+
+describe('three phases on sites with real CMPs', () => {
+  it('the scan completes', () => {
+    expect(scan.stderr).toBe('');
+    expect(scan.code).toBe(0);
+  });
+
+  for (const [url, cmp] of Object.entries(GATED)) {
+    describe(`${cmp} (${url})`, () => {
+      it('pre: banner seen, nothing clicked, no tracker hits, a screenshot kept', () => {
+        const pre = phaseView(db, url, 'pre');
+        expect(pre.phase).toMatchObject({ consent_action: 'none', banner_found: 1 });
+        expect(pre.clicks).toEqual([]);
+        expect(pre.gaHits).toEqual([]);
+        expect(pre.pixelHits).toEqual([]);
+        expect(pre.cookieNames.has('_ga')).toBe(false);
+        expect(pre.screenshots).toEqual([{ moment: 'banner', bytes: expect.any(Number) }]);
+        expect(Number(pre.screenshots[0]?.bytes)).toBeGreaterThan(2000);
+      });
+
+      it('accept: an accept click that took, then GA4 and the Facebook Pixel fire', () => {
+        const accept = phaseView(db, url, 'accept');
+        expect(accept.phase).toMatchObject({ consent_action: 'accept', banner_found: 1, consent_success: 1 });
+        expect(accept.clicks.length).toBeGreaterThan(0);
+        expect(accept.gaHits.length).toBeGreaterThan(0);
+        expect(accept.pixelHits.length).toBeGreaterThan(0);
+        expect(accept.cookieNames.has('_ga')).toBe(true);
+        expect(accept.cookieNames.has('fr')).toBe(true);
+        expect(accept.pages.map((p) => p.kind)).toEqual(['start', 'reload', 'subpage']);
+      });
+
+      it('reject: a reject click that took, and no tracker fires on any page', () => {
+        const reject = phaseView(db, url, 'reject');
+        expect(reject.phase).toMatchObject({ consent_action: 'reject', banner_found: 1, consent_success: 1 });
+        expect(reject.clicks.some((c) => c.role === 'reject' || c.role === 'save')).toBe(true);
+        expect(reject.gaHits).toEqual([]);
+        expect(reject.pixelHits).toEqual([]);
+        expect(reject.cookieNames.has('_ga')).toBe(false);
+        expect(reject.cookieNames.has('fr')).toBe(false);
+      });
+    });
+  }
+
+  it('a site without a banner: no banner in any phase, trackers in every phase', () => {
+    for (const phase of ['pre', 'accept', 'reject'] as const) {
+      const v = phaseView(db, 'https://www.volgdorp.nl/', phase);
+      expect(v.phase).toMatchObject({ banner_found: 0, consent_success: 0 });
+      expect(v.clicks).toEqual([]);
+      expect(v.gaHits.length).toBeGreaterThan(0);
+      expect(v.pixelHits.length).toBeGreaterThan(0);
+    }
+  });
+});
