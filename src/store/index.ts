@@ -1,6 +1,7 @@
 // The storage stage: the only place in cookiewatch that writes SQL.
 export { openDatabase, SCHEMA_VERSION, type Database } from './db.js';
 export { createRun, finishRun, saveSiteScan } from './write.js';
+export { saveClassification, allSiteScanIds } from './classification.js';
 export {
   getRun,
   latestRun,

@@ -45,6 +45,9 @@ CREATE TABLE site_scans (
   failure_message TEXT,
   site_domain TEXT NOT NULL,
   final_url TEXT,
+  -- The conclusions of the current classification (see findings and verdicts), and which rules made them.
+  grade TEXT CHECK (grade IN ('A', 'B', 'C', 'D', 'E', 'F', '?')),
+  rules_version TEXT,
   UNIQUE (run_id, site_id)
 );
 -- UNIQUE (run_id, site_id) already indexes lookups by run, and UNIQUE (site_scan_id, name) below by site scan.
@@ -204,6 +207,47 @@ CREATE TABLE storage (
   party TEXT NOT NULL CHECK (party IN ('first-party', 'third-party'))
 );
 CREATE INDEX storage_phase ON storage (phase_id);
+
+-- Conclusions, kept apart from the observations they rest on: \`cookiewatch reclassify\` replaces them
+-- with the current rules without visiting the sites again. Each points at its exact observation.
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  site_scan_id INTEGER NOT NULL REFERENCES site_scans (id) ON DELETE CASCADE,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  tracker_id TEXT NOT NULL,
+  tracker_name TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  country TEXT NOT NULL,
+  category TEXT NOT NULL,
+  seriousness INTEGER NOT NULL CHECK (seriousness BETWEEN 0 AND 3),
+  source TEXT NOT NULL CHECK (source IN ('rules', 'trackerdb')),
+  rule TEXT NOT NULL,
+  evidence_kind TEXT NOT NULL CHECK (evidence_kind IN ('request', 'cookie', 'storage')),
+  request_row_id INTEGER REFERENCES requests (id) ON DELETE CASCADE,
+  cookie_row_id INTEGER REFERENCES cookies (id) ON DELETE CASCADE,
+  storage_row_id INTEGER REFERENCES storage (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  party TEXT NOT NULL CHECK (party IN ('first-party', 'third-party')),
+  account_ids_json TEXT NOT NULL,
+  details_json TEXT NOT NULL,
+  rules_version TEXT NOT NULL,
+  UNIQUE (site_scan_id, seq)
+);
+CREATE INDEX findings_phase ON findings (phase_id);
+CREATE INDEX findings_tracker ON findings (tracker_id);
+
+CREATE TABLE verdicts (
+  id INTEGER PRIMARY KEY,
+  site_scan_id INTEGER NOT NULL REFERENCES site_scans (id) ON DELETE CASCADE,
+  verdict TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  trackers_json TEXT NOT NULL,
+  -- seq values of the findings that carry the verdict
+  finding_seqs_json TEXT NOT NULL,
+  rules_version TEXT NOT NULL
+);
+CREATE INDEX verdicts_site_scan ON verdicts (site_scan_id);
 `;
 
 export const migrations: readonly string[] = [migration1];
