@@ -38,7 +38,7 @@ function describe(findings: Finding[]): string {
   const byTracker = new Map<string, Finding>();
   for (const f of findings) if (!byTracker.has(f.trackerId)) byTracker.set(f.trackerId, f);
   return [...byTracker.values()]
-    .map((f) => `${f.trackerName} (${f.organisation.name}${f.organisation.country ? `, ${f.organisation.country}` : ''})`)
+    .map((f) => `${f.trackerName} of ${f.organisation.name}${f.organisation.country ? ` (${f.organisation.country})` : ''}`)
     .sort()
     .join(', ');
 }

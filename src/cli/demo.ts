@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { startFixtureServer } from '../../fixtures/server.js';
 import { fixtureSites } from '../../fixtures/sites.js';
 import { siteSummary } from '../report/terminal.js';
+import { classifyOptions } from './classify-options.js';
 import { runScan } from '../scan/run.js';
 import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
 import { projectRoot } from '../util/package-info.js';
@@ -23,7 +24,9 @@ try {
       ignoreHttpsErrors: true,
       phases: ['pre', 'accept', 'reject'],
       recordedOptions: { demo: true, hostResolverRules: server.hostResolverRules, ignoreHttpsErrors: true },
-      onSiteDone: (r) => process.stdout.write(`${siteSummary(r)}\n`),
+      classify: await classifyOptions(true),
+      concurrency: 4,
+      onSiteDone: (r, c) => process.stdout.write(`${siteSummary(r, c)}\n`),
     },
   );
   const failed = results.filter((r) => r.status === 'failed').length;

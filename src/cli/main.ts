@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { BrowserNotFoundError } from '../browser/find.js';
 import { toolVersion } from '../util/package-info.js';
 import { EXIT_TOOL, EXIT_USAGE, UsageError } from './errors.js';
+import { reclassifyCommand } from './reclassify.js';
 import { scanCommand } from './scan.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showSuggestionAfterError(true);
   program.addCommand(scanCommand());
+  program.addCommand(reclassifyCommand());
   // addCommand does not pass settings down; every command must throw instead of exiting.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
   return program;

@@ -45,6 +45,7 @@ export const ScanOptionsSchema = z.object({
   hostResolverRules: z.string().min(1).optional(),
   ignoreHttpsErrors: z.boolean().default(false),
   storeValues: z.boolean().default(false),
+  trackerdb: z.boolean().default(true),
   dwell: z.number().int().min(0),
   quietWindow: z.number().int().min(0),
   visitTimeout: z.number().int().min(1000),

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { siteSummary } from '../report/terminal.js';
 import { runScan } from '../scan/run.js';
 import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
+import { classifyOptions } from './classify-options.js';
 import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption } from './options.js';
 
 export function scanCommand(): Command {
@@ -15,6 +16,7 @@ export function scanCommand(): Command {
       'Chromium host mapping, like curl --resolve, e.g. "MAP * 127.0.0.1:8443" (test servers, intranets)',
     )
     .option('--ignore-https-errors', 'accept invalid TLS certificates (test servers, intranets)', false)
+    .option('--no-trackerdb', 'do not name unknown third parties from Ghostery\'s trackerdb (CC BY-NC-SA data)')
     .option('--store-values', 'store cookie and storage values (default: SHA-256 and length only)', false)
     .addOption(
       new Option('--phases <list>', 'phases to run, comma-separated: pre (nothing clicked), accept, reject')
@@ -47,6 +49,7 @@ export function scanCommand(): Command {
     .action(async (inputs: string[], raw: Record<string, unknown>) => {
       const urls = parseStartUrls(inputs);
       const o = parseScanOptions(raw);
+      const classify = await classifyOptions(o.trackerdb);
       const { runId, results, browserVersion } = await runScan(
         urls.map((url) => ({ url })),
         {
@@ -62,7 +65,8 @@ export function scanCommand(): Command {
           bannerWaitMs: o.bannerWait,
           phases: o.phases,
           recordedOptions: { ...o },
-          onSiteDone: (r) => process.stdout.write(`${siteSummary(r)}\n`),
+          classify,
+          onSiteDone: (r, c) => process.stdout.write(`${siteSummary(r, c)}\n`),
         },
       );
       const failed = results.filter((r) => r.status === 'failed').length;

@@ -1,3 +1,4 @@
+import type { Classification } from '../classify/types.js';
 import type { PhaseObservations, SiteScanResult } from '../observe/types.js';
 
 /** Counts a reader checks first: how much happened, and how much of it went to other parties. */
@@ -23,16 +24,19 @@ export function phaseCounts(p: PhaseObservations): PhaseCounts {
 }
 
 /** A few lines per site for the terminal. */
-export function siteSummary(r: SiteScanResult): string {
+export function siteSummary(r: SiteScanResult, c?: Classification): string {
   const label = r.site.name ? `${r.site.name} (${r.site.url})` : r.site.url;
   if (r.status === 'failed') return `✗ ${label}\n    failed (${r.failureClass ?? 'unknown'}): ${r.failureMessage ?? ''}`;
-  const lines = [`✓ ${label}`];
+  const lines = [`✓ ${label}${c ? `  grade ${c.grade}` : ''}`];
+  for (const v of c?.verdicts ?? []) lines.push(`    ! ${v.id}: ${v.explanation}`);
+  const classification = c;
   for (const p of r.phases) {
     const c = phaseCounts(p);
     const domains = c.thirdPartyDomains.length ? `: ${c.thirdPartyDomains.join(', ')}` : '';
     lines.push(
       `    ${p.phase}: ${c.requests} requests (${c.thirdPartyRequests} third-party), ` +
         `${c.thirdPartyDomains.length} third-party domains${domains}`,
+      ...(classification ? [`    ${' '.repeat(p.phase.length)}  trackers: ${trackersOf(classification, p.phase) || 'none'}`] : []),
       `    ${' '.repeat(p.phase.length)}  cookies: ${c.firstPartyCookies} first-party, ${c.thirdPartyCookies} third-party; ` +
         `storage entries: ${c.storageEntries}`,
     );
@@ -51,4 +55,10 @@ export function consentLine(p: PhaseObservations): string {
   const clicks = c.clicks.map((k) => `"${k.text}"`).join(' → ') || 'no click';
   const layer = c.secondLayer ? ', via the settings layer' : '';
   return `banner: ${who}; ${c.action}: ${clicks}${layer} ${c.success ? '✓' : '✗ (banner still there)'}`;
+}
+
+/** The trackers our rules found in one phase, by name. */
+function trackersOf(c: Classification, phase: string): string {
+  const names = new Set(c.findings.filter((f) => f.phase === phase && f.source === 'rules' && f.seriousness > 0).map((f) => f.trackerName));
+  return [...names].sort().join(', ');
 }

@@ -1,6 +1,9 @@
+import PQueue from 'p-queue';
 import { launchBrowser, type LaunchOptions } from '../browser/launch.js';
 import type { SiteInput, SiteScanResult } from '../observe/types.js';
-import { createRun, finishRun, openDatabase, saveSiteScan } from '../store/index.js';
+import { classifySiteScan, type ClassifyOptions } from '../classify/index.js';
+import type { Classification } from '../classify/types.js';
+import { createRun, finishRun, openDatabase, saveClassification, saveSiteScan } from '../store/index.js';
 import { toolVersion } from '../util/package-info.js';
 import { scanSite, type SiteScanOptions } from './site.js';
 
@@ -8,7 +11,10 @@ export interface RunOptions extends SiteScanOptions, LaunchOptions {
   dbPath: string;
   /** Recorded with the run so a reader knows how it was made. */
   recordedOptions: Record<string, unknown>;
-  onSiteDone?: (result: SiteScanResult) => void;
+  classify: ClassifyOptions;
+  /** Site scans at once, in contexts of one browser: a visit mostly waits, so a few overlap well. */
+  concurrency?: number;
+  onSiteDone?: (result: SiteScanResult, classification: Classification) => void;
 }
 
 export interface RunResult {
@@ -34,12 +40,16 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
     const results: SiteScanResult[] = [];
     let complete = false;
     try {
-      for (const site of sites) {
+      const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 1) });
+      const scanOne = async (site: SiteInput) => {
         const result = await scanSite(launched, site, opts);
-        saveSiteScan(db, runId, result);
+        const classification = classifySiteScan(result, opts.classify);
+        // Observations and the conclusions drawn from them land together, or not at all.
+        db.transaction(() => saveClassification(db, saveSiteScan(db, runId, result), classification))();
         results.push(result);
-        opts.onSiteDone?.(result);
-      }
+        opts.onSiteDone?.(result, classification);
+      };
+      await Promise.all(sites.map((site) => queue.add(() => scanOne(site))));
       complete = true;
     } finally {
       finishRun(db, runId, complete ? 'complete' : 'incomplete');

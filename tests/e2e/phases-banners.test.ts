@@ -110,3 +110,66 @@ describe('three phases on home-made banners', () => {
     expect(pre.pixelHits.length).toBeGreaterThan(0);
   });
 });
+
+describe('classification of the home-made banner sites', () => {
+  const verdictsOf = (url: string) =>
+    db
+      .prepare(
+        `SELECT v.verdict FROM verdicts v JOIN site_scans s ON s.id = v.site_scan_id JOIN sites t ON t.id = s.site_id
+         WHERE t.url = ? ORDER BY v.verdict`,
+      )
+      .pluck()
+      .all(url) as string[];
+  const gradeOf = (url: string) =>
+    db.prepare('SELECT s.grade FROM site_scans s JOIN sites t ON t.id = s.site_id WHERE t.url = ?').pluck().get(url);
+
+  it('a properly gated site gets no verdict and grade A', () => {
+    for (const url of ['https://www.tagmeer.nl/', 'https://www.schaduwveen.nl/', 'https://www.lijsterzijl.nl/', 'https://www.traagdijk.nl/']) {
+      expect(verdictsOf(url)).toEqual([]);
+      expect(gradeOf(url)).toBe('A');
+    }
+  });
+
+  it('a two-layer banner: no reject on the first layer, grade B', () => {
+    expect(verdictsOf('https://www.tweelaar.nl/')).toEqual(['no_reject_on_first_layer']);
+    expect(gradeOf('https://www.tweelaar.nl/')).toBe('B');
+  });
+
+  it('reject ignored: tracking after reject, grade F, with the exact pixel request as evidence', () => {
+    expect(verdictsOf(NEGEERWOLDE)).toEqual(['tracking_after_reject']);
+    expect(gradeOf(NEGEERWOLDE)).toBe('F');
+    const evidence = db
+      .prepare(
+        `SELECT r.url, r.page_index, p.name AS phase, f.tracker_id, f.rule, f.account_ids_json
+         FROM verdicts v JOIN site_scans s ON s.id = v.site_scan_id JOIN sites t ON t.id = s.site_id
+         JOIN findings f ON f.site_scan_id = s.id AND f.seq IN (SELECT value FROM json_each(v.finding_seqs_json))
+         JOIN requests r ON r.id = f.request_row_id JOIN phases p ON p.id = f.phase_id
+         WHERE t.url = ? AND v.verdict = 'tracking_after_reject' AND f.tracker_id = 'facebook-pixel'`,
+      )
+      .all(NEGEERWOLDE) as Array<Record<string, unknown>>;
+    const pixel = evidence.find((e) => /facebook\.com\/tr/.test(String(e.url)));
+    expect(pixel).toMatchObject({ phase: 'reject' });
+    expect(Number(pixel?.page_index)).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(String(pixel?.account_ids_json))).toContainEqual({ kind: 'facebook-pixel', value: '3605551275463989' });
+  });
+
+  it('trackers before the banner is answered: tracking and analytics before consent, and after reject', () => {
+    expect(verdictsOf(VROEGBEEK)).toEqual(['analytics_before_consent', 'tracking_after_reject', 'tracking_before_consent']);
+  });
+
+  it('a pixel on a subpage of a site without banner: tracking before consent and without banner', () => {
+    expect(verdictsOf(EVENDAM)).toEqual(['tracking_before_consent', 'tracking_without_banner']);
+    expect(gradeOf(EVENDAM)).toBe('E');
+  });
+
+  it('GA4 findings carry the measurement id parsed from the hit', () => {
+    const ids = db
+      .prepare(
+        `SELECT DISTINCT f.account_ids_json FROM findings f JOIN site_scans s ON s.id = f.site_scan_id JOIN sites t ON t.id = s.site_id
+         WHERE t.url = ? AND f.tracker_id = 'google-analytics' AND f.evidence_kind = 'request'`,
+      )
+      .pluck()
+      .all(VROEGBEEK) as string[];
+    expect(ids.flatMap((j) => JSON.parse(j))).toContainEqual({ kind: 'ga-measurement-id', value: 'G-VROEGB0001' });
+  });
+});

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
-import { phaseView, readDb, scanFixtureSites, type CliResult } from './helpers.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { phaseView, readDb, runCli, scanFixtureSites, type CliResult } from './helpers.js';
 
 // Sites gated by real CMPs from npm: nothing before consent, trackers after accept, none after reject.
 const GATED = {
@@ -76,6 +79,56 @@ describe('three phases on sites with real CMPs', () => {
       expect(v.clicks).toEqual([]);
       expect(v.gaHits.length).toBeGreaterThan(0);
       expect(v.pixelHits.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('classification and reclassify', () => {
+  const grades = () =>
+    Object.fromEntries(
+      db.prepare('SELECT t.url, s.grade FROM site_scans s JOIN sites t ON t.id = s.site_id').all().map((r) => {
+        const row = r as { url: string; grade: string };
+        return [row.url, row.grade];
+      }),
+    );
+
+  it('sites gated by a real CMP are graded A; the site without banner is not', () => {
+    const g = grades();
+    for (const url of Object.keys(GATED)) expect(g[url]).toBe('A');
+    expect(g['https://www.volgdorp.nl/']).toBe('E');
+    const v = db
+      .prepare(`SELECT verdict FROM verdicts v JOIN site_scans s ON s.id = v.site_scan_id JOIN sites t ON t.id = s.site_id WHERE t.url = ? ORDER BY verdict`)
+      .pluck()
+      .all('https://www.volgdorp.nl/');
+    expect(v).toEqual(['analytics_before_consent', 'tracking_before_consent', 'tracking_without_banner']);
+  });
+
+  it('the CMPs themselves are findings of category consent, never a verdict', () => {
+    const cmps = db.prepare("SELECT DISTINCT tracker_id FROM findings WHERE category = 'consent' ORDER BY tracker_id").pluck().all();
+    expect(cmps).toEqual(expect.arrayContaining(['klaro', 'osano-cookieconsent', 'tarteaucitron', 'vanilla-cookieconsent']));
+  });
+
+  it('every finding and verdict carries the rules version', () => {
+    const versions = db.prepare('SELECT DISTINCT rules_version FROM findings UNION SELECT DISTINCT rules_version FROM site_scans').pluck().all();
+    expect(versions).toHaveLength(1);
+    expect(String(versions[0])).toMatch(/^[0-9a-f]{12}(\+trackerdb-[\d.]+)?$/);
+  });
+
+  it('reclassify re-judges stored scans without a browser and reaches the same conclusions', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'cookiewatch-reclassify-')), 'copy.sqlite');
+    await db.backup(copy);
+    const before = db.prepare('SELECT count(*) FROM findings').pluck().get();
+    const r = await runCli(['reclassify', '--db', copy, '--no-trackerdb']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^reclassified 5 site scan\(s\) with rules [0-9a-f]{12} \(A: 4, E: 1\)/);
+    const again = readDb(copy);
+    try {
+      const own = again.prepare("SELECT count(*) FROM findings WHERE source = 'rules'").pluck().get();
+      expect(own).toBe(db.prepare("SELECT count(*) FROM findings WHERE source = 'rules'").pluck().get());
+      expect(again.prepare("SELECT count(*) FROM findings WHERE source = 'trackerdb'").pluck().get()).toBe(0);
+      expect(Number(before)).toBeGreaterThanOrEqual(Number(own));
+    } finally {
+      again.close();
     }
   });
 });

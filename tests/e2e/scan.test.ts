@@ -24,6 +24,11 @@ beforeAll(async () => {
     '--host-resolver-rules',
     server.hostResolverRules,
     '--ignore-https-errors',
+    // One visit of each start page: the foundation's picture. Phases and subpages have their own tests.
+    '--phases',
+    'pre',
+    '--pages',
+    '0',
     ...FAST,
   ]);
   db = readDb(dbPath);
@@ -54,7 +59,9 @@ describe('cookiewatch scan on the fixture internet', () => {
   it('exits 0 and prints a summary per site', () => {
     expect(scan.stderr).toBe('');
     expect(scan.code).toBe(0);
-    expect(scan.stdout).toMatch(/www\.volgdorp\.nl.*\n\s+pre: \d+ requests \(\d+ third-party\), \d+ third-party domains: .*facebook\.com/);
+    expect(scan.stdout).toMatch(/✓ https:\/\/www\.volgdorp\.nl\/  grade E\n/);
+    expect(scan.stdout).toMatch(/! tracking_before_consent: .*Meta Pixel/);
+    expect(scan.stdout).toMatch(/\n\s+pre: \d+ requests \(\d+ third-party\), \d+ third-party domains: .*facebook\.com/);
     expect(scan.stdout).toMatch(/run 1: 3 site\(s\), 0 failed; Chromium \d+\./);
   });
 
@@ -187,7 +194,7 @@ describe('cookiewatch scan through a redirect, with --store-values', () => {
     const path = tempDb();
     try {
       const r = await runCli([
-        'scan', 'volgdorp.nl', '--db', path, '--host-resolver-rules', fx.hostResolverRules, '--ignore-https-errors', '--store-values', ...FAST,
+        'scan', 'volgdorp.nl', '--db', path, '--host-resolver-rules', fx.hostResolverRules, '--ignore-https-errors', '--store-values', '--phases', 'pre', '--pages', '0', ...FAST,
       ]);
       expect(r.code).toBe(0);
       const d = readDb(path);

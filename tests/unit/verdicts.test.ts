@@ -71,7 +71,7 @@ describe('verdictsOf', () => {
     const v = verdictsOf(s, f);
     expect(v.map((x) => x.id)).toEqual(['tracking_before_consent']);
     expect(v[0]).toMatchObject({ findings: [1], trackers: ['Facebook Pixel'] });
-    expect(v[0]?.explanation).toMatch(/Facebook Pixel \(Meta Platforms, US\)/);
+    expect(v[0]?.explanation).toMatch(/Facebook Pixel of Meta Platforms \(US\)/);
     expect(gradeOf(v, f)).toBe('E');
   });
 
