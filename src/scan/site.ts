@@ -20,6 +20,9 @@ export async function scanSite(launched: LaunchedBrowser, site: SiteInput, opts:
   for (const phase of opts.phases) {
     const result = await visitPhase(launched, phase, site.url, opts);
     phases.push(result.observations);
+    // A name that does not resolve or a broken certificate fails the same way in every phase: stop.
+    const error = result.observations.error;
+    if (phases.length === 1 && error && ['dns', 'tls', 'bad-url'].includes(classifyFailure(error))) break;
     if (!finalUrl && result.finalUrl) {
       finalUrl = result.finalUrl;
       siteDomain = result.siteDomain;

@@ -220,3 +220,20 @@ describe('cookiewatch scan through a redirect, with --store-values', () => {
     }
   }, 60_000);
 });
+
+describe('cookiewatch scan of a site that cannot be reached', () => {
+  it('records a dns failure, stops after the first phase, and grades it inconclusive rather than clean', async () => {
+    const path = tempDb();
+    const r = await runCli(['scan', 'https://www.bestaat-niet.invalid/', '--db', path, ...FAST]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✗ https:\/\/www\.bestaat-niet\.invalid\/\n\s+failed \(dns\): .*ERR_NAME_NOT_RESOLVED/);
+    const d = readDb(path);
+    try {
+      expect(d.prepare('SELECT status, failure_class, grade FROM site_scans').get()).toEqual({ status: 'failed', failure_class: 'dns', grade: '?' });
+      expect(d.prepare('SELECT name FROM phases').pluck().all()).toEqual(['pre']);
+      expect(d.prepare('SELECT verdict FROM verdicts').pluck().all()).toEqual(['inconclusive']);
+    } finally {
+      d.close();
+    }
+  }, 60_000);
+});
