@@ -2,6 +2,7 @@
 // The scanner itself does not read this file: it launches Chromium through src/browser/launch.ts.
 import { defineConfig } from 'playwright/test';
 import { findBrowser } from './src/browser/find.js';
+import { chromiumArgs } from './src/browser/launch.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -14,13 +15,7 @@ export default defineConfig({
     timezoneId: 'Europe/Amsterdam',
     launchOptions: {
       executablePath: findBrowser().path,
-      args: [
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        ...(isRoot ? ['--no-sandbox'] : []),
-      ],
+      args: chromiumArgs({}, isRoot),
     },
   },
 });

@@ -1,4 +1,4 @@
-import type { CDPSession, Page } from 'playwright';
+import type { CDPSession } from 'playwright';
 import { parseCookieWrite, splitSetCookieHeader } from './cookies-parse.js';
 import { hostOf, partyOf, registrableDomain } from './party.js';
 import { valueEvidence } from './values.js';
@@ -29,7 +29,6 @@ interface FrameInfo { id: string; parentId?: string; url: string }
 
 interface Hop {
   obs: RequestObservation;
-  settled: boolean;
 }
 
 export interface NetworkCollectorOptions {
@@ -63,20 +62,13 @@ export class NetworkCollector {
     return this.lastRequestAt;
   }
 
-  get inFlight(): number {
-    let n = 0;
-    for (const hops of this.hops.values()) if (!hops[hops.length - 1]?.settled) n++;
-    return n;
-  }
-
   setPageIndex(i: number): void {
     this.pageIndex = i;
   }
 
-  async attach(page: Page, cdp: CDPSession): Promise<void> {
+  async attach(cdp: CDPSession): Promise<void> {
     cdp.on('Network.requestWillBeSent', (e) => this.onRequest(e as RequestWillBeSent));
     cdp.on('Network.responseReceived', (e) => this.onResponse(e as ResponseReceived));
-    cdp.on('Network.loadingFinished', (e) => this.settle((e as { requestId: string }).requestId));
     cdp.on('Network.loadingFailed', (e) => this.onFailed(e as LoadingFailed));
     cdp.on('Network.responseReceivedExtraInfo', (e) => this.onExtraInfo(e as ResponseExtraInfo));
     cdp.on('Page.frameNavigated', (e) => {
@@ -93,7 +85,6 @@ export class NetworkCollector {
     this.mainFrameId = tree.frameTree.frame.id;
     this.frames.set(tree.frameTree.frame.id, tree.frameTree.frame);
     await cdp.send('Network.enable', { maxPostDataSize: 0 });
-    void page;
   }
 
   private onRequest(e: RequestWillBeSent): void {
@@ -104,7 +95,6 @@ export class NetworkCollector {
       prev.obs.status = e.redirectResponse.status;
       if (e.redirectResponse.mimeType) prev.obs.mimeType = e.redirectResponse.mimeType;
       prev.obs.redirectedTo = e.request.url;
-      prev.settled = true;
     } else {
       this.lastRequestAt = t;
     }
@@ -132,7 +122,7 @@ export class NetworkCollector {
     // A frame's own document request is made before the frame has that URL: name the frame by it.
     const frameUrl = isDocument ? e.request.url : frame?.url;
     if (frameUrl) obs.frameUrl = frameUrl;
-    const hop = { obs, settled: false };
+    const hop = { obs };
     hops.push(hop);
     this.order.push(hop);
   }
@@ -148,12 +138,6 @@ export class NetworkCollector {
     const hop = this.hops.get(e.requestId)?.at(-1);
     if (!hop) return;
     hop.obs.failure = e.blockedReason ? `${e.errorText} (${e.blockedReason})` : e.errorText;
-    hop.settled = true;
-  }
-
-  private settle(requestId: string): void {
-    const hop = this.hops.get(requestId)?.at(-1);
-    if (hop) hop.settled = true;
   }
 
   private onExtraInfo(e: ResponseExtraInfo): void {

@@ -86,7 +86,7 @@ export async function visitPhase(
     const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
     const page = await context.newPage();
     cdp = await context.newCDPSession(page);
-    await network.attach(page, cdp);
+    await network.attach(cdp);
 
     const next = async (url: string, kind: PageVisit['kind'], answer?: (navigationStart: number) => Promise<void>) => {
       network.setPageIndex(pageIndex);

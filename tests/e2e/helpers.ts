@@ -55,6 +55,8 @@ export function phaseView(db: Database.Database, siteUrl: string, phase: 'pre' |
     phase: row,
     requests,
     cookies: db.prepare('SELECT * FROM cookies WHERE phase_id = ?').all(id) as Row[],
+    cookieEvents: db.prepare('SELECT * FROM cookie_events WHERE phase_id = ? ORDER BY id').all(id) as Row[],
+    storage: db.prepare('SELECT * FROM storage WHERE phase_id = ?').all(id) as Row[],
     clicks: db.prepare('SELECT * FROM consent_clicks WHERE phase_id = ? ORDER BY seq').all(id) as Row[],
     pages: db.prepare('SELECT * FROM pages WHERE phase_id = ? ORDER BY page_index').all(id) as Row[],
     screenshots: db.prepare('SELECT moment, length(data) AS bytes FROM screenshots WHERE phase_id = ?').all(id) as Row[],
