@@ -42,7 +42,7 @@ describe('fixture server', () => {
 
   it('describes how Chromium reaches it', () => {
     expect(server.port).toBeGreaterThan(0);
-    expect(server.hostResolverRules).toBe(`MAP * 127.0.0.1:${server.port}`);
+    expect(server.hostResolverRules).toBe(`MAP * 127.0.0.1:${server.port}, EXCLUDE *.invalid`);
     expect(server.origin('www.volgdorp.nl')).toBe('https://www.volgdorp.nl');
   });
 
