@@ -208,10 +208,13 @@ export interface SiteScanResult {
   site: SiteInput;
   startedAt: string;
   endedAt: string;
-  status: 'ok' | 'failed';
-  /** Failure class once the batch issue classifies them; free text for now. */
+  /** `interrupted`: stopped by SIGINT/SIGTERM before it finished; a resumed run scans the site again. */
+  status: 'ok' | 'failed' | 'interrupted';
+  /** One of the failure classes in src/scan/failures.ts, when the scan failed. */
   failureClass?: string;
   failureMessage?: string;
+  /** How many times the site was tried: transient failures are retried. */
+  attempts?: number;
   /** Registrable domain of the start URL after redirects: what "first party" means for this site. */
   siteDomain: string;
   finalUrl?: string;
@@ -227,4 +230,8 @@ export interface RunInfo {
   userAgent: string;
   options: Record<string, unknown>;
   startedAt: string;
+  pid?: number;
+  hostname?: string;
+  /** The list file or built-in list name the sites came from. */
+  listSource?: string;
 }

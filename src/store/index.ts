@@ -29,3 +29,13 @@ export {
   type CookieEventRow,
   type StorageRow,
 } from './read.js';
+export {
+  planRunSites,
+  remainingSitesOfRun,
+  plannedCountOfRun,
+  latestUnfinishedRun,
+  claimRun,
+  ResumeError,
+  outcomesOfRun,
+  type SiteOutcome,
+} from './runs.js';

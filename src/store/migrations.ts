@@ -250,4 +250,22 @@ CREATE TABLE verdicts (
 CREATE INDEX verdicts_site_scan ON verdicts (site_scan_id);
 `;
 
-export const migrations: readonly string[] = [migration1];
+// Batch runs (issue 5): the planned site list of a run, so `--resume` knows what is left without the
+// list file; which process owns a running run, so a resume never races a live scan; retry attempts.
+const migration2 = `
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN hostname TEXT;
+ALTER TABLE runs ADD COLUMN list_source TEXT;
+ALTER TABLE runs ADD COLUMN resumed_count INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE run_sites (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  site_id INTEGER NOT NULL REFERENCES sites (id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (run_id, site_id)
+) WITHOUT ROWID;
+
+ALTER TABLE site_scans ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+`;
+
+export const migrations: readonly string[] = [migration1, migration2];

@@ -33,6 +33,12 @@ export interface RunRow {
   cookieControlsMode: number;
   userAgent: string;
   options: Record<string, unknown>;
+  /** Process that scans (or last scanned) the run, so a resume never races a live scan. */
+  pid?: number;
+  hostname?: string;
+  /** The list the run was made from (a file path or a built-in name), when it came from one. */
+  listSource?: string;
+  resumedCount: number;
 }
 
 export interface SiteScanRow {
@@ -50,6 +56,7 @@ export interface SiteScanRow {
   failureMessage?: string;
   siteDomain: string;
   finalUrl?: string;
+  attempts: number;
 }
 
 export interface PhaseRow {
@@ -109,8 +116,12 @@ function toRun(r: Raw): RunRow {
     cookieControlsMode: r.cookie_controls_mode as number,
     userAgent: r.user_agent as string,
     options: JSON.parse(r.options_json as string) as Record<string, unknown>,
+    resumedCount: r.resumed_count as number,
   };
   setIf(run, 'endedAt', r.ended_at);
+  setIf(run, 'pid', r.pid);
+  setIf(run, 'hostname', r.hostname);
+  setIf(run, 'listSource', r.list_source);
   return run;
 }
 
@@ -123,6 +134,7 @@ function toSiteScan(r: Raw): SiteScanRow {
     startedAt: r.started_at as string,
     status: r.status as SiteScanStatus,
     siteDomain: r.site_domain as string,
+    attempts: r.attempts as number,
   };
   setIf(scan, 'siteName', r.site_name);
   setIf(scan, 'siteCode', r.site_code);
@@ -434,8 +446,7 @@ export function loadSiteScanResult(db: Database, siteScanId: number): SiteScanRe
     startedAt: scan.startedAt,
     // Saved scans always have an end; only a scan marked interrupted may lack one.
     endedAt: scan.endedAt ?? '',
-    // 'interrupted' scans have no SiteScanResult status; they did not finish, so they count as failed.
-    status: scan.status === 'ok' ? 'ok' : 'failed',
+    status: scan.status,
     siteDomain: scan.siteDomain,
     phases: phasesOfSiteScan(db, siteScanId).map((p) => {
       const phase: SiteScanResult['phases'][number] = {
@@ -459,5 +470,6 @@ export function loadSiteScanResult(db: Database, siteScanId: number): SiteScanRe
   setIf(result, 'failureClass', scan.failureClass);
   setIf(result, 'failureMessage', scan.failureMessage);
   setIf(result, 'finalUrl', scan.finalUrl);
+  result.attempts = scan.attempts;
   return result;
 }

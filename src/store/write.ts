@@ -193,9 +193,9 @@ function prepareStatements(db: Database) {
   return {
     insertRun: db.prepare(
       `INSERT INTO runs (started_at, status, tool_version, browser_version, browser_path, cookie_controls_mode,
-                         user_agent, options_json)
+                         user_agent, options_json, pid, hostname, list_source)
        VALUES (@started_at, 'running', @tool_version, @browser_version, @browser_path, @cookie_controls_mode,
-               @user_agent, @options_json)`,
+               @user_agent, @options_json, @pid, @hostname, @list_source)`,
     ),
     finishRun: db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?'),
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
@@ -214,9 +214,9 @@ function prepareStatements(db: Database) {
     deleteSiteScan: db.prepare('DELETE FROM site_scans WHERE run_id = ? AND site_id = ?'),
     insertSiteScan: db.prepare(
       `INSERT INTO site_scans (run_id, site_id, started_at, ended_at, status, failure_class, failure_message,
-                               site_domain, final_url)
+                               site_domain, final_url, attempts)
        VALUES (@run_id, @site_id, @started_at, @ended_at, @status, @failure_class, @failure_message,
-               @site_domain, @final_url)`,
+               @site_domain, @final_url, @attempts)`,
     ),
     insertPhase: db.prepare(insertSql('phases', phaseColumns)),
     insertClick: db.prepare(insertSql('consent_clicks', clickColumns)),
@@ -254,6 +254,9 @@ export function createRun(db: Database, info: RunInfo): number {
     cookie_controls_mode: info.cookieControlsMode,
     user_agent: info.userAgent,
     options_json: JSON.stringify(info.options),
+    pid: opt(info.pid),
+    hostname: opt(info.hostname),
+    list_source: opt(info.listSource),
   });
   return Number(result.lastInsertRowid);
 }
@@ -315,6 +318,7 @@ export function saveSiteScan(db: Database, runId: number, result: SiteScanResult
           failure_message: opt(result.failureMessage),
           site_domain: result.siteDomain,
           final_url: opt(result.finalUrl),
+          attempts: result.attempts ?? 1,
         }).lastInsertRowid,
       );
       for (const phase of result.phases) insertPhase(s, siteScanId, phase);

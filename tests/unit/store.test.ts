@@ -296,6 +296,7 @@ const result: SiteScanResult = {
   siteDomain: 'gemeente.nl',
   finalUrl: 'https://www.gemeente.nl/home',
   phases: [prePhase, rejectPhase],
+  attempts: 1,
 };
 
 let dir: string;
@@ -313,7 +314,7 @@ afterAll(() => {
 
 describe('openDatabase', () => {
   it('creates the parent directory, migrates to the latest version and uses WAL', () => {
-    expect(SCHEMA_VERSION).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -359,6 +360,7 @@ describe('runs', () => {
       cookieControlsMode: 0,
       userAgent: runInfo.userAgent,
       options: { concurrency: 4, storeValues: false },
+      resumedCount: 0,
     });
     finishRun(db, runId, 'incomplete', '2025-01-02T04:00:00.000Z');
     expect(getRun(db, runId)).toMatchObject({ status: 'incomplete', endedAt: '2025-01-02T04:00:00.000Z' });
@@ -391,6 +393,7 @@ describe('saveSiteScan', () => {
         status: 'ok',
         siteDomain: 'gemeente.nl',
         finalUrl: 'https://www.gemeente.nl/home',
+        attempts: 1,
       },
     ]);
   });
