@@ -56,7 +56,7 @@ function deniedStorage(gcs: unknown): { ad: boolean; analytics: boolean } | unde
 export function verdictsOf(scan: SiteScanResult, findings: Finding[]): Verdict[] {
   const phase = (name: string) => scan.phases.find((p) => p.phase === name);
   const pre = phase('pre');
-  if (scan.status === 'failed' || !pre || pre.status === 'failed') {
+  if (scan.status !== 'ok' || !pre || pre.status === 'failed') {
     const why = scan.failureMessage ?? pre?.error ?? 'the phase before consent did not run';
     return [
       {

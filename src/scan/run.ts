@@ -1,62 +1,311 @@
+import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import { launchBrowser, type LaunchOptions } from '../browser/launch.js';
+import type { Logger } from 'pino';
+import { launchBrowser, type LaunchedBrowser, type LaunchOptions } from '../browser/launch.js';
+import { BrowserSupervisor } from '../browser/supervisor.js';
 import type { SiteInput, SiteScanResult } from '../observe/types.js';
 import { classifySiteScan, type ClassifyOptions } from '../classify/index.js';
 import type { Classification } from '../classify/types.js';
-import { createRun, finishRun, openDatabase, saveClassification, saveSiteScan } from '../store/index.js';
+import {
+  createRun,
+  finishRun,
+  openDatabase,
+  planRunSites,
+  saveClassification,
+  saveSiteScan,
+  type Database,
+} from '../store/index.js';
 import { toolVersion } from '../util/package-info.js';
-import { scanSite, type SiteScanOptions } from './site.js';
+import { isTransient, retryDelayMs } from './failures.js';
+import { scanSite, type SiteScanOptions, type StopReason } from './site.js';
 
-export interface RunOptions extends SiteScanOptions, LaunchOptions {
+export interface BatchOptions {
+  /** Site scans at once, in contexts of one browser: a visit mostly waits, so several overlap well. */
+  concurrency: number;
+  /** Deadline for one attempt at a site, all phases together; 0 = none. */
+  siteTimeoutMs: number;
+  /** Extra attempts for a site whose failure may pass (timeout, connection, 5xx, browser crash). */
+  retries: number;
+  /** First back-off before a retry; doubles per attempt. */
+  retryDelayMs: number;
+  /** Site scans per browser before it is replaced, to keep memory bounded; 0 = never. */
+  restartEvery: number;
+}
+
+export const DEFAULT_BATCH_OPTIONS: Omit<BatchOptions, 'concurrency'> = {
+  siteTimeoutMs: 300_000,
+  retries: 2,
+  retryDelayMs: 15_000,
+  restartEvery: 50,
+};
+
+export interface RunOptions extends SiteScanOptions, LaunchOptions, BatchOptions {
   dbPath: string;
-  /** Recorded with the run so a reader knows how it was made. */
+  /** Recorded with the run so a reader knows how it was made, and so a resume can repeat it. */
   recordedOptions: Record<string, unknown>;
   classify: ClassifyOptions;
-  /** Site scans at once, in contexts of one browser: a visit mostly waits, so a few overlap well. */
-  concurrency?: number;
-  onSiteDone?: (result: SiteScanResult, classification: Classification) => void;
+  /** Continue this (claimed) run instead of creating one; `sites` are then the ones still to scan. */
+  resumeRunId?: number;
+  listSource?: string;
+  /** Aborted by the operator (SIGINT/SIGTERM); its reason is the signal's name. */
+  stop?: AbortSignal;
+  logger?: Logger;
+  onSiteStart?: (site: SiteInput) => void;
+  onSiteDone?: (result: SiteScanResult, classification?: Classification) => void;
 }
 
 export interface RunResult {
   runId: number;
+  status: 'complete' | 'incomplete';
+  /** The signal that stopped the run, when it was stopped. */
+  interruptedBy?: string;
   browserVersion: string;
-  results: SiteScanResult[];
+  /** Site scans saved by this process (a resumed run also has earlier ones in the database). */
+  saved: number;
+  browserLaunches: number;
 }
 
-/** A run over a list of sites; each site scan is committed as soon as it finishes. */
+/** After a stop, how long in-flight site scans get to wind down before the run is closed without them. */
+const STOP_GRACE_MS = 15_000;
+/** How long past its deadline a site scan may take to close its browser context before we stop waiting. */
+const DEADLINE_GRACE_MS = 30_000;
+
+/**
+ * A run over a list of sites. Each site scan is committed as soon as it finishes, with its
+ * classification, so a crash or a kill loses at most the scans in flight; `--resume` finds the rest.
+ */
 export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<RunResult> {
+  const log = opts.logger;
   const db = openDatabase(opts.dbPath);
+  const supervisor = new BrowserSupervisor<LaunchedBrowser>({
+    launch: () => launchBrowser(opts),
+    close: (b) => b.close(),
+    onDisconnect: (b, cb) => b.browser.on('disconnected', cb),
+    restartEvery: opts.restartEvery,
+    onLaunch: (generation) => log?.debug({ generation }, 'browser started'),
+    onCrash: (generation) => log?.warn({ generation }, 'the browser crashed; starting a new one'),
+    onRetire: (generation, scans) => log?.info({ generation, scans }, 'restarting the browser to keep memory bounded'),
+  });
+  let runId: number | undefined;
+  let saved = 0;
+  let fatal: unknown;
+  const stopped = () => opts.stop?.aborted === true;
   try {
-    const launched = await launchBrowser(opts);
-    const runId = createRun(db, {
-      toolVersion: toolVersion(),
-      browserVersion: launched.version,
-      browserPath: launched.location.path,
-      cookieControlsMode: launched.cookieControlsMode,
-      userAgent: launched.userAgent,
-      options: opts.recordedOptions,
-      startedAt: new Date().toISOString(),
-    });
-    const results: SiteScanResult[] = [];
-    let complete = false;
-    try {
-      const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency ?? 1) });
-      const scanOne = async (site: SiteInput) => {
-        const result = await scanSite(launched, site, opts);
-        const classification = classifySiteScan(result, opts.classify);
-        // Observations and the conclusions drawn from them land together, or not at all.
-        db.transaction(() => saveClassification(db, saveSiteScan(db, runId, result), classification))();
-        results.push(result);
-        opts.onSiteDone?.(result, classification);
-      };
-      await Promise.all(sites.map((site) => queue.add(() => scanOne(site))));
-      complete = true;
-    } finally {
-      finishRun(db, runId, complete ? 'complete' : 'incomplete');
-      await launched.close();
+    const first = await supervisor.start();
+    if (opts.resumeRunId !== undefined) {
+      runId = opts.resumeRunId;
+    } else {
+      runId = createRun(db, {
+        toolVersion: toolVersion(),
+        browserVersion: first.version,
+        browserPath: first.location.path,
+        cookieControlsMode: first.cookieControlsMode,
+        userAgent: first.userAgent,
+        options: opts.recordedOptions,
+        startedAt: new Date().toISOString(),
+        pid: process.pid,
+        hostname: hostname(),
+        ...(opts.listSource ? { listSource: opts.listSource } : {}),
+      });
+      planRunSites(db, runId, sites);
     }
-    return { runId, browserVersion: launched.version, results };
+    const id = runId;
+    log?.info({ runId: id, sites: sites.length, concurrency: opts.concurrency, resumed: opts.resumeRunId !== undefined }, 'run started');
+
+    const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
+    const inFlight = new Set<Promise<void>>();
+    const onStop = () => queue.clear();
+    opts.stop?.addEventListener('abort', onStop, { once: true });
+
+    const task = async (site: SiteInput) => {
+      if (stopped() || fatal) return;
+      opts.onSiteStart?.(site);
+      try {
+        const result = await scanWithRetries(site, supervisor, opts);
+        const classification = result.status === 'interrupted' ? undefined : classifySiteScan(result, opts.classify);
+        save(db, id, result, classification);
+        saved++;
+        log?.info(
+          {
+            site: site.url,
+            status: result.status,
+            grade: classification?.grade,
+            failureClass: result.failureClass,
+            attempts: result.attempts,
+            ms: Date.parse(result.endedAt) - Date.parse(result.startedAt),
+          },
+          result.status === 'ok' ? 'site scanned' : `site ${result.status}`,
+        );
+        opts.onSiteDone?.(result, classification);
+      } catch (err) {
+        // Not a site's failure (those are results) but ours: the database or the browser launch broke.
+        fatal ??= err;
+        queue.clear();
+        log?.error({ site: site.url, err: messageOf(err) }, 'stopping the run after an error');
+      }
+    };
+    for (const site of sites) {
+      const p = queue.add(() => task(site)).then(() => undefined);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    }
+    await Promise.race([
+      queue.onIdle(),
+      // Once stopped, give the scans in flight a bounded time to record themselves as interrupted.
+      new Promise<void>((resolve) => {
+        const after = () => setTimeout(resolve, STOP_GRACE_MS).unref();
+        if (stopped()) after();
+        else opts.stop?.addEventListener('abort', after, { once: true });
+      }),
+    ]);
+    opts.stop?.removeEventListener('abort', onStop);
+
+    const status = stopped() || fatal ? 'incomplete' : 'complete';
+    finishRun(db, id, status);
+    log?.info({ runId: id, status, saved }, 'run finished');
+    if (fatal) throw fatal;
+    const result: RunResult = {
+      runId: id,
+      status,
+      browserVersion: first.version,
+      saved,
+      browserLaunches: supervisor.launches,
+    };
+    if (stopped()) result.interruptedBy = String(opts.stop?.reason ?? 'a signal');
+    return result;
+  } catch (err) {
+    if (runId !== undefined && !fatal) {
+      try {
+        finishRun(db, runId, 'incomplete');
+      } catch {
+        // The database itself may be what failed; the original error is the one to report.
+      }
+    }
+    throw err;
   } finally {
+    await supervisor.close();
     db.close();
   }
+}
+
+function save(db: Database, runId: number, result: SiteScanResult, classification: Classification | undefined): void {
+  // Observations and the conclusions drawn from them land together, or not at all.
+  db.transaction(() => {
+    const siteScanId = saveSiteScan(db, runId, result);
+    if (classification) saveClassification(db, siteScanId, classification);
+  })();
+}
+
+/**
+ * Scans one site, trying again after transient failures with growing pauses. Each attempt runs on a
+ * browser from the supervisor under its own deadline; the operator's stop ends it as interrupted.
+ */
+async function scanWithRetries(
+  site: SiteInput,
+  supervisor: BrowserSupervisor<LaunchedBrowser>,
+  opts: RunOptions,
+): Promise<SiteScanResult> {
+  const log = opts.logger;
+  for (let attempt = 1; ; attempt++) {
+    const result = await attemptSite(site, supervisor, opts);
+    result.attempts = attempt;
+    if (result.status !== 'failed' || attempt > opts.retries || !isTransient(result.failureClass, result.failureMessage)) {
+      return result;
+    }
+    const delay = retryDelayMs(attempt, opts.retryDelayMs);
+    log?.warn(
+      { site: site.url, failureClass: result.failureClass, error: result.failureMessage, attempt, retryInMs: delay },
+      'transient failure; will retry',
+    );
+    if (!(await pause(delay, opts.stop))) return interrupted(site, String(opts.stop?.reason), attempt);
+  }
+}
+
+async function attemptSite(
+  site: SiteInput,
+  supervisor: BrowserSupervisor<LaunchedBrowser>,
+  opts: RunOptions,
+): Promise<SiteScanResult> {
+  const controller = new AbortController();
+  const abort = (reason: StopReason) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const onStop = () => abort({ kind: 'interrupted', signal: String(opts.stop?.reason ?? 'a signal') });
+  if (opts.stop?.aborted) onStop();
+  opts.stop?.addEventListener('abort', onStop, { once: true });
+  const timer =
+    opts.siteTimeoutMs > 0 ? setTimeout(() => abort({ kind: 'deadline', ms: opts.siteTimeoutMs }), opts.siteTimeoutMs) : undefined;
+  const lease = await supervisor.acquire();
+  try {
+    const scan = scanSite(lease.browser, site, opts, controller.signal);
+    // A scan whose browser calls hang past the abort is given up on; its lease keeps the browser until it ends.
+    let hardTimer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<SiteScanResult>((resolve) => {
+      const start = () => {
+        hardTimer = setTimeout(() => resolve(abandoned(site, controller.signal.reason as StopReason)), DEADLINE_GRACE_MS);
+        hardTimer.unref();
+      };
+      if (controller.signal.aborted) start();
+      else controller.signal.addEventListener('abort', start, { once: true });
+    });
+    const result = await Promise.race([scan, giveUp]);
+    clearTimeout(hardTimer);
+    void scan.finally(() => lease.release());
+    return result;
+  } catch (err) {
+    void lease.release();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    opts.stop?.removeEventListener('abort', onStop);
+  }
+}
+
+function abandoned(site: SiteInput, reason: StopReason): SiteScanResult {
+  if (reason.kind === 'interrupted') return interrupted(site, reason.signal, 1);
+  const now = new Date().toISOString();
+  return {
+    site,
+    startedAt: now,
+    endedAt: now,
+    status: 'failed',
+    failureClass: 'timeout',
+    failureMessage: `site deadline of ${reason.ms} ms passed and the browser did not let go of the site`,
+    siteDomain: new URL(site.url).hostname,
+    phases: [],
+  };
+}
+
+function interrupted(site: SiteInput, signal: string, attempts: number): SiteScanResult {
+  const now = new Date().toISOString();
+  return {
+    site,
+    startedAt: now,
+    endedAt: now,
+    status: 'interrupted',
+    failureMessage: `interrupted by ${signal} before the scan finished`,
+    siteDomain: new URL(site.url).hostname,
+    phases: [],
+    attempts,
+  };
+}
+
+/** Sleeps `ms`; false when the stop signal came first. */
+function pause(ms: number, stop: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (stop?.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      stop?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    stop?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

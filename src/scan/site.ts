@@ -1,46 +1,73 @@
 import type { LaunchedBrowser } from '../browser/launch.js';
 import type { PhaseName, PhaseObservations, SiteInput, SiteScanResult } from '../observe/types.js';
 import { hostOf, registrableDomain } from '../observe/party.js';
-import { classifyFailure } from './failures.js';
+import { classifyFailure, httpStatusMessage } from './failures.js';
 import { visitPhase, type VisitOptions } from './visit.js';
 
 export interface SiteScanOptions extends VisitOptions {
   phases: PhaseName[];
 }
 
+/** Why a site scan was stopped from outside: its deadline passed, or the operator stopped the run. */
+export type StopReason = { kind: 'deadline'; ms: number } | { kind: 'interrupted'; signal: string };
+
 /**
  * One site scan: each phase in its own fresh context. The site's first party is the registrable
  * domain of the start page after redirects (`gemeente.nl` → `www.gemeente-x.nl` judges by the latter).
+ * Aborting `signal` (with a StopReason) closes the phase in progress and ends the scan at once.
  */
-export async function scanSite(launched: LaunchedBrowser, site: SiteInput, opts: SiteScanOptions): Promise<SiteScanResult> {
+export async function scanSite(
+  launched: LaunchedBrowser,
+  site: SiteInput,
+  opts: SiteScanOptions,
+  signal?: AbortSignal,
+): Promise<SiteScanResult> {
   const startedAt = new Date().toISOString();
   const phases: PhaseObservations[] = [];
   let siteDomain = registrableDomain(hostOf(site.url));
   let finalUrl: string | undefined;
+  let failure: string | undefined;
   for (const phase of opts.phases) {
-    const result = await visitPhase(launched, phase, site.url, opts);
+    if (signal?.aborted) break;
+    const result = await visitPhase(launched, phase, site.url, opts, signal);
+    if (signal?.aborted) break;
     phases.push(result.observations);
-    // A name that does not resolve or a broken certificate fails the same way in every phase: stop.
-    const error = result.observations.error;
-    if (phases.length === 1 && error && ['dns', 'tls', 'bad-url'].includes(classifyFailure(error))) break;
+    if (phases.length === 1) {
+      // The first phase decides whether the site could be scanned at all. When it could not, the other
+      // phases would fail the same way (or judge an error page): stop.
+      const start = result.observations.pages[0];
+      if (result.observations.error) failure = result.observations.error;
+      else if (start?.status !== undefined && start.status >= 400) failure = httpStatusMessage(start.status);
+      if (failure) break;
+    }
     if (!finalUrl && result.finalUrl) {
       finalUrl = result.finalUrl;
       siteDomain = result.siteDomain;
     }
   }
-  const first = phases[0];
-  const failed = !first || first.status === 'failed';
   const result: SiteScanResult = {
     site,
     startedAt,
     endedAt: new Date().toISOString(),
-    status: failed ? 'failed' : 'ok',
+    status: 'ok',
     siteDomain,
     phases,
   };
   if (finalUrl) result.finalUrl = finalUrl;
-  if (failed) {
-    result.failureMessage = first?.error ?? 'no phase ran';
+  const stop = signal?.aborted ? (signal.reason as StopReason | undefined) : undefined;
+  if (stop?.kind === 'interrupted') {
+    // Nothing half-done is kept: a resumed run scans the site again from the start.
+    result.status = 'interrupted';
+    result.phases = [];
+    result.failureMessage = `interrupted by ${stop.signal} before the scan finished`;
+  } else if (stop?.kind === 'deadline') {
+    // Finished phases stay as a record, but the site is graded inconclusive: a scan cut short proves nothing.
+    result.status = 'failed';
+    result.failureClass = 'timeout';
+    result.failureMessage = `site deadline of ${stop.ms} ms passed before all phases finished`;
+  } else if (failure !== undefined || phases.length === 0) {
+    result.status = 'failed';
+    result.failureMessage = failure ?? 'no phase ran';
     result.failureClass = classifyFailure(result.failureMessage);
   }
   return result;

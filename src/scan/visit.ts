@@ -63,6 +63,7 @@ export async function visitPhase(
   phase: PhaseName,
   startUrl: string,
   opts: VisitOptions,
+  signal?: AbortSignal,
 ): Promise<PhaseResult> {
   const phaseStart = Date.now();
   const startedAt = new Date(phaseStart).toISOString();
@@ -82,6 +83,10 @@ export async function visitPhase(
 
   try {
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
+    // A deadline or an interrupt closes the context: every pending browser call then fails at once.
+    const opened = context;
+    if (signal?.aborted) await opened.close().catch(() => undefined);
+    signal?.addEventListener('abort', () => void opened.close().catch(() => undefined), { once: true });
     await scriptCookies.attach(context);
     const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
     const page = await context.newPage();
