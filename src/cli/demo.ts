@@ -1,39 +1,37 @@
-// `npm run demo`: the main job on the built-in fixture internet, so it works without internet access.
+// `npm run demo`: the main job, `cookiewatch scan --list …`, on the built-in fixture internet, so it
+// works without internet access. It runs the real CLI in this process, with the honest default waits.
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeFixtureListCsv } from '../../fixtures/lists.js';
 import { startFixtureServer } from '../../fixtures/server.js';
 import { fixtureSites } from '../../fixtures/sites.js';
-import { siteSummary } from '../report/terminal.js';
-import { classifyOptions } from './classify-options.js';
-import { runScan } from '../scan/run.js';
-import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
 import { projectRoot } from '../util/package-info.js';
+import { main } from './main.js';
 
-const dbPath = join(projectRoot(), 'reports', 'demo', 'cookiewatch.sqlite');
+const dir = join(projectRoot(), 'reports', 'demo');
+const dbPath = join(dir, 'cookiewatch.sqlite');
+const listPath = join(dir, 'sites.csv');
 for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+mkdirSync(dir, { recursive: true });
+await writeFixtureListCsv(listPath, fixtureSites);
 
 const server = await startFixtureServer();
-process.stdout.write(`fixture internet on 127.0.0.1:${server.port} (${fixtureSites.length} sites)\n`);
+process.stdout.write(
+  `fixture internet on 127.0.0.1:${server.port} (${fixtureSites.length} sites); ` +
+    `scanning ${listPath} into ${dbPath}, 4 sites at a time\n`,
+);
 try {
-  const { runId, results } = await runScan(
-    fixtureSites.map(({ url, name, code, group }) => ({ url, name, code, group })),
-    {
-      ...DEFAULT_VISIT_OPTIONS,
-      dbPath,
-      hostResolverRules: server.hostResolverRules,
-      ignoreHttpsErrors: true,
-      phases: ['pre', 'accept', 'reject'],
-      recordedOptions: { demo: true, hostResolverRules: server.hostResolverRules, ignoreHttpsErrors: true },
-      classify: await classifyOptions(true),
-      concurrency: 4,
-      onSiteDone: (r, c) => process.stdout.write(`${siteSummary(r, c)}\n`),
-    },
-  );
-  const failed = results.filter((r) => r.status === 'failed').length;
-  process.stdout.write(`run ${runId}: ${results.length} sites, ${failed} failed; database ${dbPath}\n`);
-} catch (err) {
-  process.stderr.write(`error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
-  process.exitCode = 1;
+  process.exitCode = await main([
+    process.argv[0] ?? 'node',
+    'cookiewatch',
+    'scan',
+    '--list', listPath,
+    '--db', dbPath,
+    '--host-resolver-rules', server.hostResolverRules,
+    '--ignore-https-errors',
+    '--concurrency', '4',
+    ...process.argv.slice(2),
+  ]);
 } finally {
   await server.close();
 }

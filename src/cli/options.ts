@@ -36,6 +36,13 @@ export function countOption(min: number, max: number) {
   };
 }
 
+/** Commander parser for `--resume [run-id]`: without a value commander passes `true` (the newest unfinished run). */
+export function resumeOption(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('A run id is a whole number from 1.');
+  return n;
+}
+
 export const ScanOptionsSchema = z.object({
   phases: z.array(z.enum(PHASES)).min(1),
   pages: z.number().int().min(0).max(50),
@@ -49,6 +56,16 @@ export const ScanOptionsSchema = z.object({
   dwell: z.number().int().min(0),
   quietWindow: z.number().int().min(0),
   visitTimeout: z.number().int().min(1000),
+  list: z.string().min(1).optional(),
+  skipInvalid: z.boolean().default(false),
+  resume: z.union([z.literal(true), z.number().int().positive()]).optional(),
+  concurrency: z.number().int().min(1),
+  siteTimeout: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  retryDelay: z.number().int().min(0),
+  restartEvery: z.number().int().min(0),
+  log: z.string().min(1).optional(),
+  quiet: z.boolean().default(false),
 });
 export type ScanOptions = z.infer<typeof ScanOptionsSchema>;
 

@@ -16,7 +16,7 @@ export function reclassifyCommand(): Command {
         const grades = new Map<string, number>();
         for (const id of ids) {
           const scan = loadSiteScanResult(db, id);
-          if (!scan) continue;
+          if (!scan || scan.status === 'interrupted') continue;
           const c = classifySiteScan(scan, classify);
           saveClassification(db, id, c);
           grades.set(c.grade, (grades.get(c.grade) ?? 0) + 1);

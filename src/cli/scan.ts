@@ -1,14 +1,35 @@
 import { Command, Option } from 'commander';
-import { siteSummary } from '../report/terminal.js';
-import { runScan } from '../scan/run.js';
+import { ListError, loadSiteList } from '../lists/load.js';
+import type { SiteInput } from '../observe/types.js';
+import { runSummary } from '../report/run-summary.js';
+import { siteLine, siteSummary } from '../report/terminal.js';
+import { defaultConcurrency } from '../scan/concurrency.js';
+import { prepareResume } from '../scan/resume.js';
+import { DEFAULT_BATCH_OPTIONS, runScan } from '../scan/run.js';
 import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
+import { openDatabase, outcomesOfRun, ResumeError } from '../store/index.js';
 import { classifyOptions } from './classify-options.js';
-import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption } from './options.js';
+import { UsageError } from './errors.js';
+import { createLogger } from './log.js';
+import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption, resumeOption, type ScanOptions } from './options.js';
+import { ProgressBar } from './progress.js';
+
+/** Options that shape what a scan observes: a resumed run keeps the ones it was started with. */
+const OBSERVATION_OPTIONS = [
+  'phases', 'pages', 'bannerWait', 'dwell', 'quietWindow', 'visitTimeout', 'storeValues', 'trackerdb',
+  'hostResolverRules', 'ignoreHttpsErrors',
+] as const;
 
 export function scanCommand(): Command {
   return new Command('scan')
     .description('Visit sites in Chromium and store every request, cookie and storage entry in SQLite.')
-    .argument('<url...>', 'start URLs (https:// is assumed when left out)')
+    .argument('[url...]', 'start URLs (https:// is assumed when left out)')
+    .option('--list <file|name>', 'sites to scan: a CSV file with a url column (name, code, group optional), a text file with one URL a line, "-" for stdin, or the built-in "nl-municipalities"')
+    .option('--skip-invalid', 'scan the valid rows of a list and report the invalid ones, instead of refusing the list', false)
+    .addOption(
+      new Option('--resume [run-id]', 'continue an unfinished run (the newest one by default) with its own list and options')
+        .argParser(resumeOption),
+    )
     .option('--db <path>', 'SQLite database to write', './cookiewatch.sqlite')
     .option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)')
     .option(
@@ -46,13 +67,118 @@ export function scanCommand(): Command {
         .argParser(msOption(1000, 600000))
         .default(DEFAULT_VISIT_OPTIONS.visitTimeoutMs),
     )
-    .action(async (inputs: string[], raw: Record<string, unknown>) => {
-      const urls = parseStartUrls(inputs);
-      const o = parseScanOptions(raw);
+    .addOption(
+      new Option('--concurrency <n>', 'sites scanned at once (default: two per core, fewer when memory is small)')
+        .argParser(countOption(1, 64))
+        .default(defaultConcurrency()),
+    )
+    .addOption(
+      new Option('--site-timeout <ms>', 'deadline for one site, all phases together; 0 for none')
+        .argParser(msOption(0, 3_600_000))
+        .default(DEFAULT_BATCH_OPTIONS.siteTimeoutMs),
+    )
+    .addOption(
+      new Option('--retries <n>', 'extra attempts after a transient failure (timeout, connection, HTTP 5xx, browser crash)')
+        .argParser(countOption(0, 10))
+        .default(DEFAULT_BATCH_OPTIONS.retries),
+    )
+    .addOption(
+      new Option('--retry-delay <ms>', 'pause before the first retry; doubles for each further one')
+        .argParser(msOption(0, 3_600_000))
+        .default(DEFAULT_BATCH_OPTIONS.retryDelayMs),
+    )
+    .addOption(
+      new Option('--restart-every <n>', 'start a fresh browser after this many sites, to keep memory bounded; 0 for never')
+        .argParser(countOption(0, 100000))
+        .default(DEFAULT_BATCH_OPTIONS.restartEvery),
+    )
+    .option('--log <file>', 'append a log as JSON lines (pino) to this file')
+    .option('--quiet', 'print nothing but errors: for cron', false)
+    .action(async (inputs: string[], raw: Record<string, unknown>, command: Command) => {
+      let o = parseScanOptions(raw);
+      const started = Date.now();
+      const tty = process.stderr.isTTY === true;
+      const cli = createLogger({ ...(o.log ? { logFile: o.log } : {}), quiet: o.quiet, tty });
+      const log = cli.logger;
+
+      // What to scan: a new run from URLs and/or a list, or what is left of an unfinished run.
+      let sites: SiteInput[];
+      let planned: number;
+      let resumeRunId: number | undefined;
+      let earlier: ReturnType<typeof outcomesOfRun> = [];
+      let listSource: string | undefined;
+      let skipped = 0;
+      if (o.resume !== undefined) {
+        if (inputs.length || o.list) throw new UsageError('--resume continues a run with its own list; give no URLs or --list with it');
+        let plan;
+        const given = o;
+        try {
+          plan = prepareResume(o.db, o.resume === true ? undefined : o.resume, (run) => {
+            o = withRecordedOptions(given, run.options, command);
+          });
+        } catch (err) {
+          if (err instanceof ResumeError) throw new UsageError(err.message);
+          throw err;
+        }
+        ({ sites, planned } = plan);
+        earlier = plan.earlier;
+        resumeRunId = plan.run.id;
+        log.info({ runId: resumeRunId, remaining: sites.length, planned }, 'resuming run');
+      } else {
+        sites = parseStartUrls(inputs).map((url) => ({ url }));
+        if (o.list) {
+          let loaded;
+          try {
+            loaded = loadSiteList(o.list, { skipInvalid: o.skipInvalid });
+          } catch (err) {
+            if (err instanceof ListError) throw new UsageError(err.message);
+            throw err;
+          }
+          listSource = loaded.source;
+          skipped = loaded.list.invalid.length;
+          for (const p of loaded.list.invalid) log.warn({ list: loaded.source, line: p.line, problem: p.problem }, `skipped invalid row at line ${p.line}: ${p.problem}`);
+          for (const d of loaded.list.duplicates) log.warn({ list: loaded.source, url: d.url, lines: d.lines }, `${d.url} is listed ${d.lines.length} times (lines ${d.lines.join(', ')}); scanning it once`);
+          const seen = new Set(sites.map((s) => s.url));
+          for (const site of loaded.list.sites) if (!seen.has(site.url)) sites.push(site);
+        }
+        if (sites.length === 0) throw new UsageError('nothing to scan: give start URLs, --list <file|nl-municipalities>, or --resume');
+        planned = sites.length;
+      }
+
       const classify = await classifyOptions(o.trackerdb);
-      const { runId, results, browserVersion } = await runScan(
-        urls.map((url) => ({ url })),
-        {
+      // A list scan prints a line per site; a scan of a few URLs the detailed summary of each.
+      const detailed = o.list === undefined && resumeRunId === undefined;
+      const bar = tty && !o.quiet ? new ProgressBar(process.stderr) : undefined;
+      cli.setBeforeWrite(bar ? (write) => bar.around(write) : undefined);
+      const print = (text: string) => {
+        if (o.quiet) return;
+        const write = () => void process.stdout.write(`${text}\n`);
+        if (bar) bar.around(write);
+        else write();
+      };
+      let done = earlier.length;
+      let failed = earlier.filter((e) => e.status === 'failed').length;
+      let doneHere = 0;
+      let running = 0;
+      const progress = () => bar?.update({ done, total: planned, failed, inFlight: running, startedAt: started, doneHere });
+      progress();
+
+      // SIGINT/SIGTERM: finish cleanly (sites in flight recorded as interrupted, run incomplete); a second one quits at once.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) {
+          bar?.stop();
+          process.stderr.write(`\n${signal} again: quitting at once; the database stays consistent, resume with --resume\n`);
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        }
+        log.warn({ signal }, `${signal}: stopping after the sites in flight; run again with --resume to finish`);
+        stop.abort(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let run;
+      try {
+        run = await runScan(sites, {
           dbPath: o.db,
           ...(o.browser ? { browserPath: o.browser } : {}),
           ...(o.hostResolverRules ? { hostResolverRules: o.hostResolverRules } : {}),
@@ -64,14 +190,82 @@ export function scanCommand(): Command {
           subpages: o.pages,
           bannerWaitMs: o.bannerWait,
           phases: o.phases,
-          recordedOptions: { ...o },
+          concurrency: o.concurrency,
+          siteTimeoutMs: o.siteTimeout,
+          retries: o.retries,
+          retryDelayMs: o.retryDelay,
+          restartEvery: o.restartEvery,
+          recordedOptions: recordable(o),
           classify,
-          onSiteDone: (r, c) => process.stdout.write(`${siteSummary(r, c)}\n`),
-        },
+          ...(resumeRunId !== undefined ? { resumeRunId } : {}),
+          ...(listSource ? { listSource } : {}),
+          stop: stop.signal,
+          logger: log,
+          onSiteStart: () => {
+            running++;
+            progress();
+          },
+          onSiteDone: (r, c) => {
+            running--;
+            if (r.status !== 'interrupted') {
+              done++;
+              doneHere++;
+              if (r.status === 'failed') failed++;
+            }
+            progress();
+            print(detailed ? siteSummary(r, c) : siteLine(r, c));
+          },
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        bar?.stop();
+        cli.setBeforeWrite(undefined);
+      }
+
+      const db = openDatabase(o.db);
+      let outcomes;
+      try {
+        outcomes = outcomesOfRun(db, run.runId);
+      } finally {
+        db.close();
+      }
+      print(
+        runSummary({
+          runId: run.runId,
+          status: run.status,
+          sites: outcomes,
+          planned,
+          elapsedMs: Date.now() - started,
+          dbPath: o.db,
+          skipped,
+          scannedHere: doneHere,
+        }) + `\nChromium ${run.browserVersion}; ${run.browserLaunches} browser start(s)`,
       );
-      const failed = results.filter((r) => r.status === 'failed').length;
-      process.stdout.write(
-        `run ${runId}: ${results.length} site(s), ${failed} failed; Chromium ${browserVersion}; database ${o.db}\n`,
-      );
+      await cli.flush();
+      // A failed site is data, not an error of the tool; an interrupted run exits as the signal asked.
+      if (run.interruptedBy) process.exitCode = run.interruptedBy === 'SIGTERM' ? 143 : 130;
     });
+}
+
+/** The options stored with a run: everything that shapes the scan, nothing about this process's output. */
+function recordable(o: ScanOptions): Record<string, unknown> {
+  const { resume: _resume, log: _log, quiet: _quiet, ...rest } = o;
+  return rest;
+}
+
+/** A resumed run scans the rest of its sites as it scanned the first ones; conflicting options are refused. */
+function withRecordedOptions(o: ScanOptions, recorded: Record<string, unknown>, command: Command): ScanOptions {
+  const merged: Record<string, unknown> = { ...o };
+  for (const key of OBSERVATION_OPTIONS) {
+    if (!(key in recorded)) continue;
+    const given = command.getOptionValueSource(key) === 'cli';
+    if (given && JSON.stringify(o[key]) !== JSON.stringify(recorded[key])) {
+      throw new UsageError(
+        `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} differs from the run being resumed (${JSON.stringify(recorded[key])}); a resumed run keeps its options`,
+      );
+    }
+    merged[key] = recorded[key];
+  }
+  return parseScanOptions(merged);
 }

@@ -26,7 +26,7 @@ export function phaseCounts(p: PhaseObservations): PhaseCounts {
 /** A few lines per site for the terminal. */
 export function siteSummary(r: SiteScanResult, c?: Classification): string {
   const label = r.site.name ? `${r.site.name} (${r.site.url})` : r.site.url;
-  if (r.status === 'failed') return `✗ ${label}\n    failed (${r.failureClass ?? 'unknown'}): ${r.failureMessage ?? ''}`;
+  if (r.status !== 'ok') return `✗ ${label}\n    ${r.status} (${r.failureClass ?? 'unknown'}): ${r.failureMessage ?? ''}`;
   const lines = [`✓ ${label}${c ? `  grade ${c.grade}` : ''}`];
   for (const v of c?.verdicts ?? []) lines.push(`    ! ${v.id}: ${v.explanation}`);
   const classification = c;
@@ -61,4 +61,17 @@ export function consentLine(p: PhaseObservations): string {
 function trackersOf(c: Classification, phase: string): string {
   const names = new Set(c.findings.filter((f) => f.phase === phase && f.source === 'rules' && f.seriousness > 0).map((f) => f.trackerName));
   return [...names].sort().join(', ');
+}
+
+/** One line per site, for list scans: what a reader of a nightly cron mail scans down. */
+export function siteLine(r: SiteScanResult, c?: Classification): string {
+  const label = [r.site.code, r.site.name, r.site.name ? `(${r.site.url})` : r.site.url].filter(Boolean).join(' ');
+  const tries = r.attempts && r.attempts > 1 ? `, ${r.attempts} attempts` : '';
+  if (r.status !== 'ok') return `✗ ${label}  ${r.status} (${r.failureClass ?? 'unknown'}${tries}): ${r.failureMessage ?? ''}`;
+  // Seriousness 2 and up: what the end-of-run summary counts as trackers before consent.
+  const names = new Set(
+    (c?.findings ?? []).filter((f) => f.phase === 'pre' && f.source === 'rules' && f.seriousness >= 2).map((f) => f.trackerName),
+  );
+  const before = [...names].sort().join(', ');
+  return `✓ ${label}  grade ${c?.grade ?? '-'}${before ? `  before consent: ${before}` : ''}`;
 }

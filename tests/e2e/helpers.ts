@@ -76,3 +76,27 @@ export async function scanFixtureSites(hostResolverRules: string, urls: string[]
   ]);
   return { result, dbPath };
 }
+
+/** Starts the CLI in its own process group, so a test can kill it together with its Chromium. */
+export function startCli(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: process.env, detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : null), stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Polls until `check` returns true (reading the database a scan is writing, for example). */
+export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
