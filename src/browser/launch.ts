@@ -102,6 +102,11 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
       headless: opts.headless ?? true,
       chromiumSandbox: !isRoot,
       args: chromiumArgs(opts, isRoot),
+      // The scan decides what a signal means (finish the sites in flight, record them); Playwright's
+      // default would kill the browser under them.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
   } catch (err) {
     rmSync(userDataDir, { recursive: true, force: true });

@@ -240,6 +240,7 @@ export function scanCommand(): Command {
           dbPath: o.db,
           skipped,
           scannedHere: doneHere,
+          resumed: resumeRunId !== undefined,
         }) + `\nChromium ${run.browserVersion}; ${run.browserLaunches} browser start(s)`,
       );
       await cli.flush();

@@ -22,6 +22,8 @@ export interface RunSummaryInput {
   skipped?: number;
   /** Sites finished by this process: a resumed run's rate must not count the earlier process's sites. */
   scannedHere?: number;
+  /** The run was resumed in this session: the header says how many sites this session finished. */
+  resumed?: boolean;
 }
 
 const TOP = 5;
@@ -42,7 +44,7 @@ export function runSummary(input: RunSummaryInput): string {
   const howMany = recorded < planned ? `${recorded} of ${planned} sites` : plural(recorded, 'site');
   const lines = [
     `run ${input.runId} ${input.status}: ${howMany}` +
-      (input.scannedHere !== undefined && input.scannedHere < recorded ? ` (${input.scannedHere} in this session)` : '') +
+      (input.resumed && input.scannedHere !== undefined ? ` (${input.scannedHere} in this session)` : '') +
       ` in ${formatDuration(input.elapsedMs)}${rate}`,
   ];
 

@@ -67,6 +67,7 @@ function trackersOf(c: Classification, phase: string): string {
 export function siteLine(r: SiteScanResult, c?: Classification): string {
   const label = [r.site.code, r.site.name, r.site.name ? `(${r.site.url})` : r.site.url].filter(Boolean).join(' ');
   const tries = r.attempts && r.attempts > 1 ? `, ${r.attempts} attempts` : '';
+  if (r.status === 'interrupted') return `… ${label}  ${r.failureMessage ?? 'interrupted'}`;
   if (r.status !== 'ok') return `✗ ${label}  ${r.status} (${r.failureClass ?? 'unknown'}${tries}): ${r.failureMessage ?? ''}`;
   // Seriousness 2 and up: what the end-of-run summary counts as trackers before consent.
   const names = new Set(

@@ -89,6 +89,7 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
   let runId: number | undefined;
   let saved = 0;
   let fatal: unknown;
+  let closing = false;
   const stopped = () => opts.stop?.aborted === true;
   try {
     const first = await supervisor.start();
@@ -122,6 +123,8 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
       opts.onSiteStart?.(site);
       try {
         const result = await scanWithRetries(site, supervisor, opts);
+        // A scan that outlived the run's stop grace finds the run closed: it stays unrecorded, and a resume redoes it.
+        if (closing) return;
         const classification = result.status === 'interrupted' ? undefined : classifySiteScan(result, opts.classify);
         save(db, id, result, classification);
         saved++;
@@ -159,6 +162,7 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
       }),
     ]);
     opts.stop?.removeEventListener('abort', onStop);
+    closing = true;
 
     const status = stopped() || fatal ? 'incomplete' : 'complete';
     finishRun(db, id, status);

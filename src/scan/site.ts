@@ -39,6 +39,10 @@ export async function scanSite(
       if (result.observations.error) failure = result.observations.error;
       else if (start?.status !== undefined && start.status >= 400) failure = httpStatusMessage(start.status);
       if (failure) break;
+    } else if (result.observations.error && classifyFailure(result.observations.error) === 'browser-crash') {
+      // The browser died under a later phase: not the site's doing, and the phase is missing; try again.
+      failure = result.observations.error;
+      break;
     }
     if (!finalUrl && result.finalUrl) {
       finalUrl = result.finalUrl;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ describe('a 30+ site list with broken sites', () => {
     logPath = join(dir, 'batch.log');
     result = await runCli([
       'scan', '--list', listPath, '--db', dbPath, '--host-resolver-rules', server.hostResolverRules,
-      '--ignore-https-errors', '--concurrency', '6', '--log', logPath, ...QUICK,
+      '--ignore-https-errors', '--concurrency', '4', '--log', logPath, '--restart-every', '15', ...QUICK,
     ]);
     db = readDb(dbPath);
   }, 540_000);
@@ -128,6 +129,17 @@ describe('a 30+ site list with broken sites', () => {
     expect(lines.at(-1)).toMatchObject({ msg: 'run finished', status: 'complete', saved: list.length });
   });
 
+  it('replaces the browser every 15 sites, so memory stays bounded over a long run', () => {
+    const lines = readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+    const retired = lines.filter((l) => l.msg === 'restarting the browser to keep memory bounded');
+    // 43 sites plus retries: at least two replacements.
+    expect(retired.length).toBeGreaterThanOrEqual(2);
+    expect(retired.every((l) => l.scans === 15)).toBe(true);
+    const launches = Number(/(\d+) browser start\(s\)/.exec(result.stdout)?.[1]);
+    // A browser retired by the very last site is not replaced.
+    expect([retired.length, retired.length + 1]).toContain(launches);
+  });
+
   it('leaves a sound database', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('foreign_key_check')).toEqual([]);
@@ -151,13 +163,14 @@ describe('stopping and resuming', () => {
   }
 
   const finished = (dbPath: string) => () => {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    let db: Database.Database | undefined;
     try {
+      db = new Database(dbPath, { readonly: true, fileMustExist: true });
       return (db.prepare("SELECT count(*) FROM site_scans WHERE status IN ('ok', 'failed')").pluck().get() as number) >= 2;
     } catch {
-      return false; // the schema may not exist yet
+      return false; // the file or its schema may not exist yet
     } finally {
-      db.close();
+      db?.close();
     }
   };
 
@@ -199,7 +212,8 @@ describe('stopping and resuming', () => {
     child.kill('SIGTERM');
     const stopped = await done;
     expect(stopped.code).toBe(143);
-    expect(stopped.stderr).toMatch(/SIGTERM: stopping after the sites in flight/);
+    // --quiet: nothing but errors, and a clean stop is none.
+    expect(stopped.stderr).toBe('');
 
     let db = readDb(dbPath);
     expect(db.prepare('SELECT status FROM runs WHERE id = 1').pluck().get()).toBe('incomplete');
@@ -255,4 +269,49 @@ describe('what a resume refuses', () => {
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toBe('error: nothing to scan: give start URLs, --list <file|nl-municipalities>, or --resume\n');
   });
+});
+
+describe('a browser crash', () => {
+  it('replaces the crashed browser and scans the sites it took down again', async () => {
+    const sites = fixtureSites.slice(0, 8);
+    const listPath = join(dir, 'crash.csv');
+    writeFileSync(listPath, fixtureListCsv(sites));
+    const dbPath = tempDb();
+    const logPath = join(dir, 'crash.log');
+    const { child, done } = startCli([
+      'scan', '--list', listPath, '--db', dbPath, '--host-resolver-rules', server.hostResolverRules,
+      '--ignore-https-errors', '--concurrency', '2', '--log', logPath, ...QUICK,
+    ]);
+    await waitUntil(
+      () => {
+        try {
+          return readFileSync(logPath, 'utf8').includes('"site scanned"');
+        } catch {
+          return false;
+        }
+      },
+      240_000,
+      'a first finished site',
+    );
+    // Playwright starts Chromium as the CLI's own child; SIGKILL it as an out-of-memory kill would.
+    const browser = execFileSync('pgrep', ['-P', String(child.pid), '-f', 'cookiewatch-profile-']).toString().trim().split('\n')[0];
+    expect(browser).toMatch(/^\d+$/);
+    process.kill(Number(browser), 'SIGKILL');
+    const result = await done;
+    expect(result.code).toBe(0);
+
+    const lines = readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+    expect(lines.some((l) => l.msg === 'the browser crashed; starting a new one')).toBe(true);
+    const retried = lines.filter((l) => l.msg === 'transient failure; will retry');
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(retried.every((l) => l.failureClass === 'browser-crash')).toBe(true);
+
+    const db = readDb(dbPath);
+    const rows = scans(db, 1);
+    expect(rows.map((r) => r.url).sort()).toEqual(sites.map((s) => s.url).sort());
+    expect(rows.every((r) => r.status === 'ok')).toBe(true);
+    expect(rows.some((r) => (r.attempts as number) >= 2)).toBe(true);
+    expect(db.prepare('SELECT status FROM runs').pluck().get()).toBe('complete');
+    db.close();
+  }, 400_000);
 });

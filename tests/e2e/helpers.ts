@@ -72,7 +72,9 @@ export async function scanFixtureSites(hostResolverRules: string, urls: string[]
   const dbPath = tempDb();
   const result = await runCli([
     'scan', ...urls, '--db', dbPath, '--host-resolver-rules', hostResolverRules, '--ignore-https-errors',
-    '--dwell', '500', '--quiet-window', '400', '--banner-wait', '6000', '--pages', '1', ...extra,
+    '--dwell', '500', '--quiet-window', '400', '--banner-wait', '6000', '--pages', '1',
+    // Two sites at a time: the test runner already runs two test files at once on two cores.
+    '--concurrency', '2', ...extra,
   ]);
   return { result, dbPath };
 }

@@ -54,7 +54,8 @@ describe('cookiewatch scan on the fixture internet', () => {
     expect(scan.stdout).toMatch(/✓ https:\/\/www\.volgdorp\.nl\/  grade E\n/);
     expect(scan.stdout).toMatch(/! tracking_before_consent: .*Meta Pixel/);
     expect(scan.stdout).toMatch(/\n\s+pre: \d+ requests \(\d+ third-party\), \d+ third-party domains: .*facebook\.com/);
-    expect(scan.stdout).toMatch(/run 1: 3 site\(s\), 0 failed; Chromium \d+\./);
+    expect(scan.stdout).toMatch(/^run 1 complete: 3 sites in \d+s.*\nok 3, failed 0, interrupted 0, not scanned 0\n/m);
+    expect(scan.stdout).toMatch(/^Chromium \d+\.\d+\.\d+\.\d+; 1 browser start\(s\)$/m);
   });
 
   it('records the run with tool version, browser version and the third-party cookie setting', () => {
