@@ -7,6 +7,10 @@ export interface Lease<T> {
   /** Generation number of the browser, 1 for the first launch; a crash or a restart starts a new one. */
   generation: number;
   release(): Promise<void>;
+  /** Aborted when this browser crashes or is discarded: scans on it cannot finish, and some of its calls never return. */
+  lost: AbortSignal;
+  /** The browser misbehaves (hangs): close it now, whoever else uses it; the next acquire launches anew. */
+  discard(): Promise<void>;
 }
 
 export interface SupervisorEvents {
@@ -18,6 +22,10 @@ export interface SupervisorEvents {
 export interface SupervisorOptions<T> extends SupervisorEvents {
   launch: () => Promise<T>;
   close: (browser: T) => Promise<void>;
+  /** Launch attempts before giving up (a crash may leave the machine briefly short of memory). */
+  launchAttempts?: number;
+  /** Pause before the second launch attempt; doubles after that. */
+  launchRetryMs?: number;
   /** Registers the callback to run when the browser process goes away unexpectedly. */
   onDisconnect: (browser: T, callback: () => void) => void;
   /** Site scans per browser before it is replaced; 0 = never. */
@@ -31,6 +39,7 @@ interface Slot<T> {
   scans: number;
   retired: boolean;
   dead: boolean;
+  lost: AbortController;
   closing?: Promise<void>;
 }
 
@@ -59,11 +68,17 @@ export class BrowserSupervisor<T> {
     return {
       browser: slot.browser,
       generation: slot.generation,
+      lost: slot.lost.signal,
       release: async () => {
         if (released) return;
         released = true;
         slot.leases--;
         if ((slot.retired || slot.dead) && slot.leases === 0) await this.closeSlot(slot);
+      },
+      discard: async () => {
+        slot.dead = true;
+        slot.lost.abort();
+        await this.closeSlot(slot);
       },
     };
   }
@@ -89,12 +104,21 @@ export class BrowserSupervisor<T> {
     // Concurrent acquirers share one launch instead of starting a browser each.
     this.launching ??= (async () => {
       try {
-        const browser = await this.opts.launch();
-        const slot: Slot<T> = { browser, generation: ++this.generation, leases: 0, scans: 0, retired: false, dead: false };
+        const browser = await this.launchWithRetries();
+        const slot: Slot<T> = {
+          browser,
+          generation: ++this.generation,
+          leases: 0,
+          scans: 0,
+          retired: false,
+          dead: false,
+          lost: new AbortController(),
+        };
         this.slots.add(slot);
         this.opts.onDisconnect(browser, () => {
           if (slot.closing || this.closed) return;
           slot.dead = true;
+          slot.lost.abort();
           this.opts.onCrash?.(slot.generation);
           if (slot.leases === 0) void this.closeSlot(slot);
         });
@@ -107,6 +131,18 @@ export class BrowserSupervisor<T> {
       }
     })();
     return this.launching;
+  }
+
+  private async launchWithRetries(): Promise<T> {
+    const attempts = Math.max(1, this.opts.launchAttempts ?? 3);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.opts.launch();
+      } catch (err) {
+        if (attempt >= attempts || this.closed) throw err;
+        await new Promise((r) => setTimeout(r, (this.opts.launchRetryMs ?? 2000) * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   private closeSlot(slot: Slot<T>): Promise<void> {

@@ -20,6 +20,9 @@ const OBSERVATION_OPTIONS = [
   'hostResolverRules', 'ignoreHttpsErrors',
 ] as const;
 
+/** How the run was driven: a resume keeps them unless they are given again. */
+const RUN_OPTIONS = ['concurrency', 'siteTimeout', 'retries', 'retryDelay', 'restartEvery', 'browser'] as const;
+
 export function scanCommand(): Command {
   return new Command('scan')
     .description('Visit sites in Chromium and store every request, cookie and storage entry in SQLite.')
@@ -255,18 +258,27 @@ function recordable(o: ScanOptions): Record<string, unknown> {
   return rest;
 }
 
-/** A resumed run scans the rest of its sites as it scanned the first ones; conflicting options are refused. */
+/**
+ * A resumed run scans the rest of its sites as it scanned the first ones: observation options come
+ * from the run (a different value given now is refused), and so do concurrency, deadlines and retries
+ * unless given again.
+ */
 function withRecordedOptions(o: ScanOptions, recorded: Record<string, unknown>, command: Command): ScanOptions {
   const merged: Record<string, unknown> = { ...o };
   for (const key of OBSERVATION_OPTIONS) {
-    if (!(key in recorded)) continue;
+    // An option the run was made without (absent from the record) counts as unset.
     const given = command.getOptionValueSource(key) === 'cli';
     if (given && JSON.stringify(o[key]) !== JSON.stringify(recorded[key])) {
+      const was = recorded[key] === undefined ? 'not set' : JSON.stringify(recorded[key]);
       throw new UsageError(
-        `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} differs from the run being resumed (${JSON.stringify(recorded[key])}); a resumed run keeps its options`,
+        `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} differs from the run being resumed (${was}); a resumed run keeps its options`,
       );
     }
-    merged[key] = recorded[key];
+    if (recorded[key] === undefined) delete merged[key];
+    else merged[key] = recorded[key];
+  }
+  for (const key of RUN_OPTIONS) {
+    if (command.getOptionValueSource(key) !== 'cli' && recorded[key] !== undefined) merged[key] = recorded[key];
   }
   return parseScanOptions(merged);
 }

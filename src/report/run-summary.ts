@@ -1,15 +1,8 @@
-/** The few lines printed (and mailed by cron) when a list scan ends: how it went, and what it found. */
+// The few lines printed (and mailed by cron) when a list scan ends: how it went, and what it found.
+import type { SiteOutcome } from '../store/index.js';
 
-export interface SummarySite {
-  url: string;
-  name?: string;
-  status: 'ok' | 'failed' | 'interrupted';
-  failureClass?: string;
-  grade?: string;
-  verdictIds: string[];
-  /** tracker names found in the pre phase */
-  trackersBeforeConsent: string[];
-}
+/** One site's outcome in the run, as the store reports it. */
+export type SummarySite = SiteOutcome;
 
 export interface RunSummaryInput {
   runId: number;

@@ -70,9 +70,15 @@ export function siteLine(r: SiteScanResult, c?: Classification): string {
   if (r.status === 'interrupted') return `… ${label}  ${r.failureMessage ?? 'interrupted'}`;
   if (r.status !== 'ok') return `✗ ${label}  ${r.status} (${r.failureClass ?? 'unknown'}${tries}): ${r.failureMessage ?? ''}`;
   // Seriousness 2 and up: what the end-of-run summary counts as trackers before consent.
-  const names = new Set(
-    (c?.findings ?? []).filter((f) => f.phase === 'pre' && f.source === 'rules' && f.seriousness >= 2).map((f) => f.trackerName),
+  const serious = (phase: string) =>
+    [...new Set((c?.findings ?? []).filter((f) => f.phase === phase && f.source === 'rules' && f.seriousness >= 2).map((f) => f.trackerName))]
+      .sort()
+      .join(', ');
+  const before = serious('pre');
+  const afterReject = c?.verdicts.some((v) => v.id === 'tracking_after_reject') ? serious('reject') : '';
+  return (
+    `✓ ${label}  grade ${c?.grade ?? '-'}` +
+    (before ? `  before consent: ${before}` : '') +
+    (afterReject ? `  after reject: ${afterReject}` : '')
   );
-  const before = [...names].sort().join(', ');
-  return `✓ ${label}  grade ${c?.grade ?? '-'}${before ? `  before consent: ${before}` : ''}`;
 }

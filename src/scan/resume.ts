@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { SiteInput } from '../observe/types.js';
 import {
@@ -56,9 +57,14 @@ function processAlive(pid: number, host: string): boolean {
   if (host && host !== hostname()) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // After a reboot the pid may belong to an unrelated process: on Linux, check it is a cookiewatch.
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('cookiewatch');
+  } catch {
+    return true; // no /proc (macOS) or not readable: trust the pid
   }
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
@@ -9,8 +10,10 @@ import type { Classification } from '../classify/types.js';
 import {
   createRun,
   finishRun,
+  getRun,
   openDatabase,
   planRunSites,
+  remainingSitesOfRun,
   saveClassification,
   saveSiteScan,
   type Database,
@@ -66,9 +69,11 @@ export interface RunResult {
 }
 
 /** After a stop, how long in-flight site scans get to wind down before the run is closed without them. */
-const STOP_GRACE_MS = 15_000;
+const STOP_GRACE_MS = 30_000;
 /** How long past its deadline a site scan may take to close its browser context before we stop waiting. */
 const DEADLINE_GRACE_MS = 30_000;
+/** The same after the browser died: nothing is left to close, so waiting long gains nothing. */
+const CRASH_GRACE_MS = 5_000;
 
 /**
  * A run over a list of sites. Each site scan is committed as soon as it finishes, with its
@@ -91,12 +96,16 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
   let fatal: unknown;
   let closing = false;
   const stopped = () => opts.stop?.aborted === true;
+  // Every site in flight listens to the stop signal; Node's warning at 11 listeners would break --quiet.
+  if (opts.stop) setMaxListeners(0, opts.stop);
+  // A resumed run is ours already: if the browser will not start, it must still end up incomplete.
+  if (opts.resumeRunId !== undefined) runId = opts.resumeRunId;
   try {
     const first = await supervisor.start();
-    if (opts.resumeRunId !== undefined) {
-      runId = opts.resumeRunId;
-    } else {
-      runId = createRun(db, {
+    if (runId === undefined) {
+      // The run and its plan together: a kill in between must not leave a run without its list.
+      runId = db.transaction(() => {
+        const created = createRun(db, {
         toolVersion: toolVersion(),
         browserVersion: first.version,
         browserPath: first.location.path,
@@ -107,25 +116,41 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
         pid: process.pid,
         hostname: hostname(),
         ...(opts.listSource ? { listSource: opts.listSource } : {}),
-      });
-      planRunSites(db, runId, sites);
+        });
+        planRunSites(db, created, sites);
+        return created;
+      }).immediate();
     }
     const id = runId;
+    const recordedVersion = opts.resumeRunId !== undefined ? getRun(db, id)?.browserVersion : undefined;
+    if (recordedVersion && recordedVersion !== first.version) {
+      log?.warn(
+        { runId: id, recorded: recordedVersion, now: first.version },
+        `the run started with Chromium ${recordedVersion} and resumes with ${first.version}; the run records the first`,
+      );
+    }
     log?.info({ runId: id, sites: sites.length, concurrency: opts.concurrency, resumed: opts.resumeRunId !== undefined }, 'run started');
 
     const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
-    const inFlight = new Set<Promise<void>>();
     const onStop = () => queue.clear();
     opts.stop?.addEventListener('abort', onStop, { once: true });
 
     const task = async (site: SiteInput) => {
       if (stopped() || fatal) return;
-      opts.onSiteStart?.(site);
       try {
+        opts.onSiteStart?.(site);
         const result = await scanWithRetries(site, supervisor, opts);
         // A scan that outlived the run's stop grace finds the run closed: it stays unrecorded, and a resume redoes it.
         if (closing) return;
-        const classification = result.status === 'interrupted' ? undefined : classifySiteScan(result, opts.classify);
+        let classification: Classification | undefined;
+        if (result.status !== 'interrupted') {
+          try {
+            classification = classifySiteScan(result, opts.classify);
+          } catch (err) {
+            // A bug in one rule must not cost the night: the observations are saved, `reclassify` judges them later.
+            log?.error({ site: site.url, err: messageOf(err) }, 'could not classify the site scan; saved without verdicts');
+          }
+        }
         save(db, id, result, classification);
         saved++;
         log?.info(
@@ -147,11 +172,7 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
         log?.error({ site: site.url, err: messageOf(err) }, 'stopping the run after an error');
       }
     };
-    for (const site of sites) {
-      const p = queue.add(() => task(site)).then(() => undefined);
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
-    }
+    for (const site of sites) void queue.add(() => task(site));
     await Promise.race([
       queue.onIdle(),
       // Once stopped, give the scans in flight a bounded time to record themselves as interrupted.
@@ -164,7 +185,8 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
     opts.stop?.removeEventListener('abort', onStop);
     closing = true;
 
-    const status = stopped() || fatal ? 'incomplete' : 'complete';
+    // Complete means every planned site has a finished scan, whatever stopped the process.
+    const status = !fatal && remainingSitesOfRun(db, id).length === 0 ? 'complete' : 'incomplete';
     finishRun(db, id, status);
     log?.info({ runId: id, status, saved }, 'run finished');
     if (fatal) throw fatal;
@@ -175,7 +197,7 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
       saved,
       browserLaunches: supervisor.launches,
     };
-    if (stopped()) result.interruptedBy = String(opts.stop?.reason ?? 'a signal');
+    if (stopped() && status === 'incomplete') result.interruptedBy = String(opts.stop?.reason ?? 'a signal');
     return result;
   } catch (err) {
     if (runId !== undefined && !fatal) {
@@ -193,11 +215,12 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
 }
 
 function save(db: Database, runId: number, result: SiteScanResult, classification: Classification | undefined): void {
-  // Observations and the conclusions drawn from them land together, or not at all.
+  // Observations and the conclusions drawn from them land together, or not at all. IMMEDIATE: take
+  // the write lock first, so another writer makes us wait (busy_timeout) instead of failing at once.
   db.transaction(() => {
     const siteScanId = saveSiteScan(db, runId, result);
     if (classification) saveClassification(db, siteScanId, classification);
-  })();
+  }).immediate();
 }
 
 /**
@@ -231,43 +254,66 @@ async function attemptSite(
   opts: RunOptions,
 ): Promise<SiteScanResult> {
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   const abort = (reason: StopReason) => {
     if (!controller.signal.aborted) controller.abort(reason);
   };
   const onStop = () => abort({ kind: 'interrupted', signal: String(opts.stop?.reason ?? 'a signal') });
-  if (opts.stop?.aborted) onStop();
-  opts.stop?.addEventListener('abort', onStop, { once: true });
-  const timer =
-    opts.siteTimeoutMs > 0 ? setTimeout(() => abort({ kind: 'deadline', ms: opts.siteTimeoutMs }), opts.siteTimeoutMs) : undefined;
-  const lease = await supervisor.acquire();
+  let timer: NodeJS.Timeout | undefined;
+  let hardTimer: NodeJS.Timeout | undefined;
+  // A crashed browser can leave calls pending forever: end the scan as soon as the browser is lost.
+  const onLost = () => abort({ kind: 'crash' });
+  let lost: AbortSignal | undefined;
   try {
+    const lease = await supervisor.acquire();
+    lost = lease.lost;
+    if (lease.lost.aborted) onLost();
+    else lease.lost.addEventListener('abort', onLost, { once: true });
+    if (opts.stop?.aborted) onStop();
+    opts.stop?.addEventListener('abort', onStop, { once: true });
+    if (opts.siteTimeoutMs > 0) timer = setTimeout(() => abort({ kind: 'deadline', ms: opts.siteTimeoutMs }), opts.siteTimeoutMs);
     const scan = scanSite(lease.browser, site, opts, controller.signal);
-    // A scan whose browser calls hang past the abort is given up on; its lease keeps the browser until it ends.
-    let hardTimer: NodeJS.Timeout | undefined;
+    const release = () => void lease.release();
+    scan.then(release, release);
+    // A scan whose browser calls still hang well after the abort is given up on, and so is its browser:
+    // a browser that does not let go of a closed context would stall every site after it.
     const giveUp = new Promise<SiteScanResult>((resolve) => {
       const start = () => {
-        hardTimer = setTimeout(() => resolve(abandoned(site, controller.signal.reason as StopReason)), DEADLINE_GRACE_MS);
+        const lost = (controller.signal.reason as StopReason).kind === 'crash';
+        hardTimer = setTimeout(() => {
+          opts.logger?.warn({ site: site.url }, 'the browser did not let go of a stopped site; replacing it');
+          void lease.discard();
+          resolve(abandoned(site, controller.signal.reason as StopReason));
+        }, lost ? CRASH_GRACE_MS : DEADLINE_GRACE_MS);
         hardTimer.unref();
       };
       if (controller.signal.aborted) start();
       else controller.signal.addEventListener('abort', start, { once: true });
     });
-    const result = await Promise.race([scan, giveUp]);
-    clearTimeout(hardTimer);
-    void scan.finally(() => lease.release());
-    return result;
-  } catch (err) {
-    void lease.release();
-    throw err;
+    return await Promise.race([scan, giveUp]);
   } finally {
     clearTimeout(timer);
+    clearTimeout(hardTimer);
     opts.stop?.removeEventListener('abort', onStop);
+    lost?.removeEventListener('abort', onLost);
   }
 }
 
 function abandoned(site: SiteInput, reason: StopReason): SiteScanResult {
   if (reason.kind === 'interrupted') return interrupted(site, reason.signal, 1);
   const now = new Date().toISOString();
+  if (reason.kind === 'crash') {
+    return {
+      site,
+      startedAt: now,
+      endedAt: now,
+      status: 'failed',
+      failureClass: 'browser-crash',
+      failureMessage: 'the browser crashed during the scan',
+      siteDomain: new URL(site.url).hostname,
+      phases: [],
+    };
+  }
   return {
     site,
     startedAt: now,

@@ -8,8 +8,8 @@ export interface SiteScanOptions extends VisitOptions {
   phases: PhaseName[];
 }
 
-/** Why a site scan was stopped from outside: its deadline passed, or the operator stopped the run. */
-export type StopReason = { kind: 'deadline'; ms: number } | { kind: 'interrupted'; signal: string };
+/** Why a site scan was stopped from outside: its deadline passed, the operator stopped the run, or its browser died. */
+export type StopReason = { kind: 'deadline'; ms: number } | { kind: 'interrupted'; signal: string } | { kind: 'crash' };
 
 /**
  * One site scan: each phase in its own fresh context. The site's first party is the registrable
@@ -32,18 +32,14 @@ export async function scanSite(
     const result = await visitPhase(launched, phase, site.url, opts, signal);
     if (signal?.aborted) break;
     phases.push(result.observations);
-    if (phases.length === 1) {
-      // The first phase decides whether the site could be scanned at all. When it could not, the other
-      // phases would fail the same way (or judge an error page): stop.
-      const start = result.observations.pages[0];
-      if (result.observations.error) failure = result.observations.error;
-      else if (start?.status !== undefined && start.status >= 400) failure = httpStatusMessage(start.status);
-      if (failure) break;
-    } else if (result.observations.error && classifyFailure(result.observations.error) === 'browser-crash') {
-      // The browser died under a later phase: not the site's doing, and the phase is missing; try again.
-      failure = result.observations.error;
-      break;
-    }
+    // A phase whose start page did not load leaves the comparison between phases incomplete: a site
+    // missing its reject phase must not pass as clean. The site fails (and is retried when the cause
+    // may pass); the phases that did run stay on record. After a failed first phase the others would
+    // fail the same way, or judge an error page.
+    const start = result.observations.pages[0];
+    if (result.observations.error) failure = result.observations.error;
+    else if (start?.status !== undefined && start.status >= 400) failure = httpStatusMessage(start.status);
+    if (failure) break;
     if (!finalUrl && result.finalUrl) {
       finalUrl = result.finalUrl;
       siteDomain = result.siteDomain;
@@ -64,6 +60,10 @@ export async function scanSite(
     result.status = 'interrupted';
     result.phases = [];
     result.failureMessage = `interrupted by ${stop.signal} before the scan finished`;
+  } else if (stop?.kind === 'crash') {
+    result.status = 'failed';
+    result.failureClass = 'browser-crash';
+    result.failureMessage = 'the browser crashed during the scan';
   } else if (stop?.kind === 'deadline') {
     // Finished phases stay as a record, but the site is graded inconclusive: a scan cut short proves nothing.
     result.status = 'failed';

@@ -95,7 +95,7 @@ export async function visitPhase(
 
     const next = async (url: string, kind: PageVisit['kind'], answer?: (navigationStart: number) => Promise<void>) => {
       network.setPageIndex(pageIndex);
-      const visit = await visitPage(page, network, url, pageIndex, kind, phaseStart, opts, answer);
+      const visit = await visitPage(page, network, url, pageIndex, kind, phaseStart, opts, answer, signal);
       pages.push(visit);
       if (!visit.error) await storage.collectPage(page, pageIndex);
       pageIndex++;
@@ -171,6 +171,7 @@ async function visitPage(
   phaseStart: number,
   opts: VisitOptions,
   atBanner?: (navigationStart: number) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<PageVisit> {
   const started = Date.now();
   const deadline = started + opts.visitTimeoutMs;
@@ -185,14 +186,14 @@ async function visitPage(
     visit.endedMs = Date.now() - phaseStart;
     return visit;
   }
-  await waitForQuiet(network, started + opts.minDwellMs, opts.quietMs, deadline);
+  await waitForQuiet(network, started + opts.minDwellMs, opts.quietMs, deadline, signal);
   if (atBanner) {
     await atBanner(started);
-    await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, Math.max(deadline, Date.now() + opts.quietMs * 4));
+    await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, Math.max(deadline, Date.now() + opts.quietMs * 4), signal);
   }
   await withTimeout(scrollDownAndBack(page), Math.max(0, deadline - Date.now()));
   // Scrolling wakes lazy content (embeds, below-the-fold tags); give it its own quiet period.
-  await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, deadline);
+  await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, deadline, signal);
   visit.finalUrl = page.url();
   const title = await withTimeout(page.title(), 1000);
   if (title) visit.title = title.slice(0, 500);
@@ -265,10 +266,12 @@ export async function waitForQuiet(
   minUntil: number,
   quietMs: number,
   deadline: number,
+  signal?: AbortSignal,
 ): Promise<'quiet' | 'deadline'> {
   for (;;) {
     const now = Date.now();
-    if (now >= deadline) return 'deadline';
+    // A stopped scan has nothing left to wait for: its context is closed.
+    if (now >= deadline || signal?.aborted) return 'deadline';
     if (now >= minUntil && now - network.lastActivity >= quietMs) return 'quiet';
     await sleep(Math.min(100, deadline - now));
   }

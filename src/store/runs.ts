@@ -1,35 +1,16 @@
 import type { SiteInput } from '../observe/types.js';
 import type { Database } from './db.js';
 import { getRun, type RunRow } from './read.js';
+import { upsertSite } from './write.js';
 
 // A batch run's plan and its resumption. The plan (which sites, in which order) is stored with the run,
 // so `--resume` needs neither the list file nor the options it was started with.
 
 /** Records the sites a run will scan, in list order; sites already planned keep their place. */
 export function planRunSites(db: Database, runId: number, sites: SiteInput[]): void {
-  const upsertSite = db
-    .prepare(
-      `INSERT INTO sites (url, name, code, grp, created_at) VALUES (@url, @name, @code, @grp, @created_at)
-       ON CONFLICT (url) DO UPDATE SET
-         name = coalesce(excluded.name, name),
-         code = coalesce(excluded.code, code),
-         grp = coalesce(excluded.grp, grp)
-       RETURNING id`,
-    )
-    .pluck();
   const plan = db.prepare('INSERT OR IGNORE INTO run_sites (run_id, site_id, position) VALUES (?, ?, ?)');
-  const now = new Date().toISOString();
   db.transaction(() => {
-    sites.forEach((site, position) => {
-      const siteId = upsertSite.get({
-        url: site.url,
-        name: site.name ?? null,
-        code: site.code ?? null,
-        grp: site.group ?? null,
-        created_at: now,
-      }) as number;
-      plan.run(runId, siteId, position);
-    });
+    sites.forEach((site, position) => plan.run(runId, upsertSite(db, site), position));
   }).immediate();
 }
 

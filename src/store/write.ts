@@ -5,6 +5,7 @@ import type {
   PhaseObservations,
   RequestObservation,
   RunInfo,
+  SiteInput,
   SiteScanResult,
   StorageObservation,
 } from '../observe/types.js';
@@ -245,6 +246,17 @@ function statements(db: Database): Statements {
   return s;
 }
 
+/** The site's id, adding it when new; a name, code or group it brings fills in or replaces ours. */
+export function upsertSite(db: Database, site: SiteInput): number {
+  return statements(db).upsertSite.get({
+    url: site.url,
+    name: opt(site.name),
+    code: opt(site.code),
+    grp: opt(site.group),
+    created_at: new Date().toISOString(),
+  }) as number;
+}
+
 export function createRun(db: Database, info: RunInfo): number {
   const result = statements(db).insertRun.run({
     started_at: info.startedAt,
@@ -299,13 +311,7 @@ export function saveSiteScan(db: Database, runId: number, result: SiteScanResult
     .transaction(() => {
       // A clearer failure than the foreign key error the insert would give.
       if (s.runExists.get(runId) === undefined) throw new Error(`no run with id ${runId}`);
-      const siteId = s.upsertSite.get({
-        url: result.site.url,
-        name: opt(result.site.name),
-        code: opt(result.site.code),
-        grp: opt(result.site.group),
-        created_at: new Date().toISOString(),
-      }) as number;
+      const siteId = upsertSite(db, result.site);
       s.deleteSiteScan.run(runId, siteId);
       const siteScanId = Number(
         s.insertSiteScan.run({

@@ -102,3 +102,19 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, what: s
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Short waits for tests; retries and deadlines shortened the same way. */
+export const QUICK = [
+  '--dwell', '400', '--quiet-window', '300', '--banner-wait', '2500', '--visit-timeout', '6000', '--pages', '0',
+  '--retry-delay', '200', '--retries', '1', '--site-timeout', '90000',
+];
+
+/** The site scans of a run, by URL: what batch tests assert on. */
+export function scans(db: Database.Database, runId: number): Row[] {
+  return db
+    .prepare(
+      `SELECT s.url, ss.status, ss.failure_class, ss.failure_message, ss.attempts, ss.grade
+       FROM site_scans ss JOIN sites s ON s.id = ss.site_id WHERE ss.run_id = ? ORDER BY s.url`,
+    )
+    .all(runId) as Row[];
+}

@@ -91,3 +91,50 @@ describe('BrowserSupervisor', () => {
     await expect(s.acquire()).rejects.toThrow('closed');
   });
 });
+
+describe('BrowserSupervisor launch failures and discards', () => {
+  it('tries a failed launch again before giving up', async () => {
+    let calls = 0;
+    const s = new BrowserSupervisor<FakeBrowser>({
+      launch: async () => {
+        calls++;
+        if (calls < 3) throw new Error('out of memory');
+        return new FakeBrowser(calls);
+      },
+      close: async () => undefined,
+      onDisconnect: (b, cb) => b.listen(cb),
+      restartEvery: 0,
+      launchAttempts: 3,
+      launchRetryMs: 1,
+    });
+    const lease = await s.acquire();
+    expect([calls, lease.browser.id]).toEqual([3, 3]);
+    await lease.release();
+    await s.close();
+
+    const failing = new BrowserSupervisor<FakeBrowser>({
+      launch: async () => {
+        throw new Error('no browser');
+      },
+      close: async () => undefined,
+      onDisconnect: () => undefined,
+      restartEvery: 0,
+      launchAttempts: 2,
+      launchRetryMs: 1,
+    });
+    await expect(failing.acquire()).rejects.toThrow('no browser');
+  });
+
+  it('closes a discarded browser at once and launches a new one for the next scan', async () => {
+    const { s, launched } = supervisor(0);
+    const a = await s.acquire();
+    const b = await s.acquire();
+    await a.discard();
+    expect(launched[0]?.closed).toBe(true);
+    const c = await s.acquire();
+    expect(c.generation).toBe(2);
+    await b.release();
+    await c.release();
+    await s.close();
+  });
+});
