@@ -65,6 +65,15 @@ export function runSummary(input: RunSummaryInput): string {
   const verdicts = byCount(tally(sites.flatMap((s) => [...new Set(s.verdictIds)])));
   if (verdicts.length) lines.push(`most common verdicts: ${list(verdicts.slice(0, TOP))}`);
 
+  // A night without network looks like 342 broken sites; say what it more likely is.
+  const unreachable = failed.filter((s) => s.failureClass === 'dns' || s.failureClass === 'connection').length;
+  if (recorded >= 5 && unreachable === recorded) {
+    lines.push(
+      `warning: every site failed to resolve or connect; this machine's network or DNS is probably down, ` +
+        `so this run says nothing about the sites`,
+    );
+  }
+
   lines.push(`database: ${input.dbPath}`);
   return lines.join('\n');
 }

@@ -116,6 +116,25 @@ describe('runSummary', () => {
   });
 });
 
+describe('runSummary on a machine without network', () => {
+  it('warns that the run says nothing about the sites when every one failed to resolve or connect', () => {
+    const offline = [
+      ...sites(4, { status: 'failed', failureClass: 'dns', grade: '?', verdictIds: ['inconclusive'], trackersBeforeConsent: [] }),
+      ...sites(1, { status: 'failed', failureClass: 'connection', grade: '?', verdictIds: ['inconclusive'], trackersBeforeConsent: [] }),
+    ];
+    const text = runSummary({ runId: 3, status: 'complete', sites: offline, planned: 5, elapsedMs: 2 * MIN, dbPath: 'x.sqlite' });
+    expect(text).toContain(
+      "\nwarning: every site failed to resolve or connect; this machine's network or DNS is probably down, so this run says nothing about the sites\ndatabase: x.sqlite",
+    );
+    // One working site, or a handful of sites, is no sign of a dead network.
+    const oneOk = [...offline, ...sites(1, { status: 'ok', grade: 'A', verdictIds: [], trackersBeforeConsent: [] })];
+    expect(runSummary({ runId: 3, status: 'complete', sites: oneOk, planned: 6, elapsedMs: MIN, dbPath: 'x' })).not.toContain('warning');
+    expect(runSummary({ runId: 3, status: 'complete', sites: offline.slice(0, 4), planned: 4, elapsedMs: MIN, dbPath: 'x' })).not.toContain(
+      'warning',
+    );
+  });
+});
+
 describe('formatDuration', () => {
   it('uses seconds under a minute, minutes under an hour, then hours and minutes', () => {
     expect(formatDuration(0)).toBe('0s');
