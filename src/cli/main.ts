@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { BrowserNotFoundError } from '../browser/find.js';
 import { toolVersion } from '../util/package-info.js';
 import { EXIT_TOOL, EXIT_USAGE, UsageError } from './errors.js';
+import { diffCommand } from './diff.js';
+import { exportCommand } from './export.js';
 import { reclassifyCommand } from './reclassify.js';
 import { scanCommand } from './scan.js';
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   program.addCommand(scanCommand());
   program.addCommand(reclassifyCommand());
+  program.addCommand(diffCommand());
+  program.addCommand(exportCommand());
   // addCommand does not pass settings down; every command must throw instead of exiting.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
   return program;

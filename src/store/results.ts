@@ -1,0 +1,107 @@
+import type { PhaseName } from '../observe/types.js';
+import type { Database } from './db.js';
+
+// The conclusions of a run, one record per site: what league tables, diffs and exports are made of.
+
+/** A tracker found in a phase, once per tracker however many hits it made. */
+export interface TrackerSeen {
+  id: string;
+  name: string;
+  organisation: string;
+  country: string;
+  category: string;
+  seriousness: number;
+  source: 'rules' | 'trackerdb';
+}
+
+export interface SiteResult {
+  siteScanId: number;
+  url: string;
+  name?: string;
+  code?: string;
+  group?: string;
+  status: 'ok' | 'failed' | 'interrupted';
+  failureClass?: string;
+  failureMessage?: string;
+  finalUrl?: string;
+  attempts: number;
+  grade?: string;
+  rulesVersion?: string;
+  banner: { found: boolean; cmp?: string; rejectOnFirstLayer?: boolean };
+  verdicts: Array<{ id: string; explanation: string; trackers: string[] }>;
+  trackers: Record<PhaseName, TrackerSeen[]>;
+  /** Account ids seen in any phase (GTM container, GA property, pixel id …), distinct, sorted. */
+  accountIds: Array<{ kind: string; value: string }>;
+}
+
+type Raw = Record<string, unknown>;
+
+/** Every site scan of a run with its conclusions, in list order (or save order for runs without a plan). */
+export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
+  const scans = db
+    .prepare(
+      `SELECT ss.*, s.url, s.name, s.code, s.grp FROM site_scans ss JOIN sites s ON s.id = ss.site_id
+       LEFT JOIN run_sites rs ON rs.run_id = ss.run_id AND rs.site_id = ss.site_id
+       WHERE ss.run_id = ? ORDER BY rs.position, ss.id`,
+    )
+    .all(runId) as Raw[];
+  const phases = db.prepare(
+    'SELECT id, name, banner_found, cmp, reject_on_first_layer FROM phases WHERE site_scan_id = ?',
+  );
+  const verdicts = db.prepare('SELECT verdict, explanation, trackers_json FROM verdicts WHERE site_scan_id = ? ORDER BY id');
+  const findings = db.prepare(
+    `SELECT p.name AS phase, f.tracker_id, f.tracker_name, f.organisation, f.country, f.category, f.seriousness,
+            f.source, f.account_ids_json
+     FROM findings f JOIN phases p ON p.id = f.phase_id WHERE f.site_scan_id = ? ORDER BY f.seq`,
+  );
+  return scans.map((r) => {
+    const id = r.id as number;
+    const result: SiteResult = {
+      siteScanId: id,
+      url: r.url as string,
+      status: r.status as SiteResult['status'],
+      attempts: r.attempts as number,
+      banner: { found: false },
+      verdicts: (verdicts.all(id) as Raw[]).map((v) => ({
+        id: v.verdict as string,
+        explanation: v.explanation as string,
+        trackers: JSON.parse(v.trackers_json as string) as string[],
+      })),
+      trackers: { pre: [], accept: [], reject: [] },
+      accountIds: [],
+    };
+    const optional: Array<[keyof SiteResult, unknown]> = [
+      ['name', r.name], ['code', r.code], ['group', r.grp], ['failureClass', r.failure_class],
+      ['failureMessage', r.failure_message], ['finalUrl', r.final_url], ['grade', r.grade], ['rulesVersion', r.rules_version],
+    ];
+    for (const [key, value] of optional) if (value !== null && value !== undefined) (result as unknown as Raw)[key] = value;
+
+    for (const p of phases.all(id) as Raw[]) {
+      if (p.banner_found === 1) result.banner.found = true;
+      if (p.cmp && !result.banner.cmp) result.banner.cmp = p.cmp as string;
+      // The reject phase is the one that tried to refuse: its answer is the one that counts.
+      if (p.name === 'reject' && p.reject_on_first_layer !== null) result.banner.rejectOnFirstLayer = p.reject_on_first_layer === 1;
+    }
+    const accounts = new Map<string, { kind: string; value: string }>();
+    for (const f of findings.all(id) as Raw[]) {
+      const list = result.trackers[f.phase as PhaseName];
+      if (!list.some((t) => t.id === f.tracker_id)) {
+        list.push({
+          id: f.tracker_id as string,
+          name: f.tracker_name as string,
+          organisation: f.organisation as string,
+          country: f.country as string,
+          category: f.category as string,
+          seriousness: f.seriousness as number,
+          source: f.source as TrackerSeen['source'],
+        });
+      }
+      for (const a of JSON.parse(f.account_ids_json as string) as Array<{ kind: string; value: string }>) {
+        accounts.set(`${a.kind}\u0000${a.value}`, a);
+      }
+    }
+    for (const phase of ['pre', 'accept', 'reject'] as const) result.trackers[phase].sort((a, b) => a.name.localeCompare(b.name));
+    result.accountIds = [...accounts.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value));
+    return result;
+  });
+}
