@@ -13,7 +13,7 @@ import {
   type RunWithScans,
 } from '../store/index.js';
 import { UsageError } from './errors.js';
-import { resumeOption } from './options.js';
+import { runIdOption } from './options.js';
 
 /**
  * Which two runs to compare. `--to` defaults to the newest run with site scans, `--from` to the newest
@@ -63,8 +63,8 @@ export function diffCommand(): Command {
   return new Command('diff')
     .description('What changed between two runs, per site: trackers added and removed per phase, verdicts and grades.')
     .option('--db <path>', 'SQLite database', './cookiewatch.sqlite')
-    .addOption(new Option('--from <run>', 'the earlier run (default: the newest run with site scans before --to)').argParser(resumeOption))
-    .addOption(new Option('--to <run>', 'the later run (default: the newest run with site scans)').argParser(resumeOption))
+    .addOption(new Option('--from <run>', 'the earlier run (default: the newest run with site scans before --to)').argParser(runIdOption))
+    .addOption(new Option('--to <run>', 'the later run (default: the newest run with site scans)').argParser(runIdOption))
     .option('--json', 'print the diff as JSON', false)
     .action((o: { db: string; from?: number; to?: number; json: boolean }) => {
       // openDatabase would create a missing file: a mistyped path must not become an empty database.

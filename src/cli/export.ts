@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { exportCsv } from '../export/csv.js';
 import { exportJson } from '../export/json.js';
 import { getRun, latestRun, latestRunWithSiteScans, openDatabase, siteResultsOfRun } from '../store/index.js';
 import { UsageError } from './errors.js';
+import { runIdOption } from './options.js';
 
 const FORMATS = ['csv', 'json'] as const;
 
@@ -16,13 +17,6 @@ const ExportOptionsSchema = z.object({
   out: z.string().min(1).optional(),
 });
 type ExportOptions = z.infer<typeof ExportOptionsSchema>;
-
-/** Commander parser for `--run <id>`. */
-function runIdOption(raw: string): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('A run id is a whole number from 1.');
-  return n;
-}
 
 function parseExportOptions(raw: unknown): ExportOptions {
   const r = ExportOptionsSchema.safeParse(raw);

@@ -36,8 +36,11 @@ export function countOption(min: number, max: number) {
   };
 }
 
-/** Commander parser for `--resume [run-id]`: without a value commander passes `true` (the newest unfinished run). */
-export function resumeOption(raw: string): number {
+/**
+ * Commander parser for a run id (`--run`, `--from`, `--to`, and `--resume [run-id]`, where commander
+ * passes `true` without a value: the newest unfinished run).
+ */
+export function runIdOption(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('A run id is a whole number from 1.');
   return n;

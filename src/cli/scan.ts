@@ -11,7 +11,7 @@ import { openDatabase, outcomesOfRun, ResumeError } from '../store/index.js';
 import { classifyOptions } from './classify-options.js';
 import { UsageError } from './errors.js';
 import { createLogger } from './log.js';
-import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption, resumeOption, type ScanOptions } from './options.js';
+import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption, runIdOption, type ScanOptions } from './options.js';
 import { ProgressBar } from './progress.js';
 
 /** Options that shape what a scan observes: a resumed run keeps the ones it was started with. */
@@ -31,7 +31,7 @@ export function scanCommand(): Command {
     .option('--skip-invalid', 'scan the valid rows of a list and report the invalid ones, instead of refusing the list', false)
     .addOption(
       new Option('--resume [run-id]', 'continue an unfinished run (the newest one by default) with its own list and options')
-        .argParser(resumeOption),
+        .argParser(runIdOption),
     )
     .option('--db <path>', 'SQLite database to write', './cookiewatch.sqlite')
     .option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)')

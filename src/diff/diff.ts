@@ -1,5 +1,5 @@
 import type { PhaseName } from '../observe/types.js';
-import type { SiteResult } from '../store/results.js';
+import { isReportedTracker, type SiteResult } from '../store/results.js';
 
 // What changed between two runs, per site: trackers added and removed per phase, verdicts, grades.
 // Pure: the CLI reads the runs (src/store) and prints the result (./format.ts).
@@ -37,6 +37,12 @@ export interface SiteDiff {
   trackers: Record<PhaseName, Change>;
   /** Verdict ids, sorted; empty when not compared. */
   verdicts: Change;
+  /**
+   * Consent phases left out because the banner answer (accept or reject click) failed in one run: that
+   * phase saw an undecided visitor, so its trackers say nothing about accepting or refusing. Verdicts
+   * and grades are then not compared either.
+   */
+  answerFailed: PhaseName[];
 }
 
 export interface RunDiff {
@@ -90,7 +96,9 @@ const finished = (r: SiteResult | undefined): r is SiteResult => r !== undefined
  * name. A name present in both scans under different ids is one tracker under a new id (say a rule now
  * names what trackerdb named before) and is left out, so "− Hotjar, + Hotjar" never shows.
  */
-function trackerChange(from: SiteResult['trackers'][PhaseName], to: SiteResult['trackers'][PhaseName]): Change {
+function trackerChange(allFrom: SiteResult['trackers'][PhaseName], allTo: SiteResult['trackers'][PhaseName]): Change {
+  const from = allFrom.filter(isReportedTracker);
+  const to = allTo.filter(isReportedTracker);
   const fromIds = new Set(from.map((t) => t.id));
   const toIds = new Set(to.map((t) => t.id));
   const added = new Set(to.filter((t) => !fromIds.has(t.id)).map((t) => t.name));
@@ -122,27 +130,40 @@ function siteDiff(from: SiteResult, to: SiteResult, phases: readonly PhaseName[]
     compared: from.status === 'ok' && to.status === 'ok',
     trackers: emptyTrackers(),
     verdicts: { added: [], removed: [] },
+    answerFailed: [],
   };
   const name = to.name ?? from.name;
   const code = to.code ?? from.code;
   if (name !== undefined) d.name = name;
   if (code !== undefined) d.code = code;
-  if (from.grade !== undefined) d.gradeFrom = from.grade;
-  if (to.grade !== undefined) d.gradeTo = to.grade;
   if (from.status === 'failed') d.failureFrom = from.failureClass ?? 'unknown';
   if (to.status === 'failed') d.failureTo = to.failureClass ?? 'unknown';
 
   // A failed scan in either run: the status change is the news; no tracker or verdict diffs, since
   // comparing an error with a scan proves nothing (a timeout is not "removed its trackers").
+  let judged = !d.compared; // a status change: its grades (X → ?) are the news
   if (d.compared) {
-    for (const phase of phases) d.trackers[phase] = trackerChange(from.trackers[phase], to.trackers[phase]);
-    if (verdicts) d.verdicts = setChange(from.verdicts.map((v) => v.id), to.verdicts.map((v) => v.id));
+    const answered = (r: SiteResult, p: PhaseName) => p === 'pre' || r.consent[p]?.success === true;
+    // A banner answered in one run and not in the other (a click that failed, a banner not seen) is
+    // a difference in our visit, not in the site.
+    d.answerFailed = phases.filter((p) => answered(from, p) !== answered(to, p));
+    for (const phase of phases) {
+      if (!d.answerFailed.includes(phase)) d.trackers[phase] = trackerChange(from.trackers[phase], to.trackers[phase]);
+    }
+    judged = verdicts && d.answerFailed.length === 0;
+    if (judged) d.verdicts = setChange(from.verdicts.map((v) => v.id), to.verdicts.map((v) => v.id));
+  }
+  // A grade sums up the verdicts: it is only compared when they are.
+  if (judged) {
+    if (from.grade !== undefined) d.gradeFrom = from.grade;
+    if (to.grade !== undefined) d.gradeTo = to.grade;
   }
   const any =
     d.statusFrom !== d.statusTo ||
     d.failureFrom !== d.failureTo ||
     d.gradeFrom !== d.gradeTo ||
     changed(d.verdicts) ||
+    d.answerFailed.length > 0 ||
     PHASES.some((p) => changed(d.trackers[p]));
   return any ? d : undefined;
 }

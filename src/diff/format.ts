@@ -35,6 +35,7 @@ function changeList(c: Change): string {
 }
 
 function grade(d: SiteDiff): string {
+  if (d.gradeFrom === undefined && d.gradeTo === undefined) return 'grade not compared';
   const from = d.gradeFrom ?? '–';
   const to = d.gradeTo ?? '–';
   return from === to ? `grade ${to} (unchanged)` : `grade ${from} → ${to}`;
@@ -54,6 +55,9 @@ function siteBlock(d: SiteDiff, runs: DiffRuns): string[] {
   for (const phase of PHASES) {
     const c = d.trackers[phase];
     if (c.added.length || c.removed.length) lines.push(`  ${PHASE_LABEL[phase]}: ${changeList(c)}`);
+  }
+  for (const phase of d.answerFailed) {
+    lines.push(`  ${PHASE_LABEL[phase]}: the banner could be answered in only one of the runs; not compared, nor verdicts`);
   }
   return lines;
 }

@@ -1,4 +1,4 @@
-import type { RunRow, SiteResult } from '../store/index.js';
+import { isReportedTracker, type RunRow, type SiteResult } from '../store/index.js';
 
 // The CSV export: one row per site, made to open cleanly in a spreadsheet. UTF-8 with a byte order mark
 // (so Excel reads it as UTF-8), CRLF line ends, comma-separated, RFC 4180 quoting, and no cell a
@@ -7,7 +7,7 @@ import type { RunRow, SiteResult } from '../store/index.js';
 
 export const CSV_COLUMNS = [
   'code', 'name', 'group', 'url', 'status', 'failure_class', 'grade', 'verdicts', 'trackers_pre', 'trackers_accept',
-  'trackers_reject', 'banner_found', 'reject_on_first_layer', 'account_ids', 'run_id',
+  'trackers_reject', 'banner_found', 'reject_on_first_layer', 'account_ids', 'run_id', 'run_status',
 ] as const;
 
 const BOM = '\uFEFF';
@@ -28,7 +28,7 @@ export function neutralise(value: string): string {
 
 /**
  * RFC 4180: a field with a comma, double quote, CR or LF is quoted, double quotes doubled. Semicolons and
- * tabs are quoted too, so a spreadsheet that guesses `;` as the separator (Dutch Excel) still sees one cell.
+ * tabs are quoted too, so a cell survives an import that is told to split on them as well.
  */
 export function quote(value: string): string {
   return /[",;\r\n\t]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -53,14 +53,15 @@ function rowOf(run: RunRow, s: SiteResult): Array<string | number | undefined> {
     s.failureClass,
     s.grade,
     s.verdicts.map((v) => v.id).join(LIST),
-    s.trackers.pre.map((t) => t.name).join(LIST),
-    s.trackers.accept.map((t) => t.name).join(LIST),
-    s.trackers.reject.map((t) => t.name).join(LIST),
+    // Only what our rules call a tracker: a consent tool or a name from trackerdb is no accusation, and a
+    // reader counting non-empty cells ("N sites track before consent") must not count them.
+    ...(['pre', 'accept', 'reject'] as const).map((p) => s.trackers[p].filter(isReportedTracker).map((t) => t.name).join(LIST)),
     // A scan that failed never saw the page: "no banner" would be a claim it cannot make.
     scanned ? yesNo(s.banner.found) : undefined,
     yesNo(s.banner.rejectOnFirstLayer),
     s.accountIds.map((a) => `${a.kind}:${a.value}`).join(LIST),
     run.id,
+    run.status,
   ];
 }
 

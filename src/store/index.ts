@@ -39,6 +39,6 @@ export {
   outcomesOfRun,
   type SiteOutcome,
 } from './runs.js';
-export { siteResultsOfRun, type SiteResult, type TrackerSeen } from './results.js';
+export { siteResultsOfRun, isReportedTracker, type SiteResult, type TrackerSeen } from './results.js';
 export { latestRunWithSiteScans } from './export-queries.js';
 export { runsWithSiteScans, plannedUrlsOfRun, type RunWithScans } from './diff-queries.js';

@@ -3,6 +3,12 @@ import type { Database } from './db.js';
 
 // The conclusions of a run, one record per site: what league tables, diffs and exports are made of.
 
+/**
+ * What counts as a tracker in tables, exports and diffs: found by our own rules and more than harmless
+ * (consent tools and functional services are seriousness 0; trackerdb only names, it never accuses).
+ */
+export const isReportedTracker = (t: TrackerSeen): boolean => t.source === 'rules' && t.seriousness > 0;
+
 /** A tracker found in a phase, once per tracker however many hits it made. */
 export interface TrackerSeen {
   id: string;
@@ -28,6 +34,11 @@ export interface SiteResult {
   grade?: string;
   rulesVersion?: string;
   banner: { found: boolean; cmp?: string; rejectOnFirstLayer?: boolean };
+  /**
+   * Per phase that ran: whether its consent answer (accept or reject click) worked. A phase whose
+   * click failed saw the site as an undecided visitor, not as one who accepted or refused.
+   */
+  consent: Partial<Record<PhaseName, { action: 'none' | 'accept' | 'reject'; success: boolean }>>;
   verdicts: Array<{ id: string; explanation: string; trackers: string[] }>;
   trackers: Record<PhaseName, TrackerSeen[]>;
   /** Account ids seen in any phase (GTM container, GA property, pixel id …), distinct, sorted. */
@@ -46,7 +57,7 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
     )
     .all(runId) as Raw[];
   const phases = db.prepare(
-    'SELECT id, name, banner_found, cmp, reject_on_first_layer FROM phases WHERE site_scan_id = ?',
+    'SELECT id, name, banner_found, cmp, reject_on_first_layer, consent_action, consent_success FROM phases WHERE site_scan_id = ?',
   );
   const verdicts = db.prepare('SELECT verdict, explanation, trackers_json FROM verdicts WHERE site_scan_id = ? ORDER BY id');
   const findings = db.prepare(
@@ -62,6 +73,7 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
       status: r.status as SiteResult['status'],
       attempts: r.attempts as number,
       banner: { found: false },
+      consent: {},
       verdicts: (verdicts.all(id) as Raw[]).map((v) => ({
         id: v.verdict as string,
         explanation: v.explanation as string,
@@ -77,6 +89,10 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
     for (const [key, value] of optional) if (value !== null && value !== undefined) (result as unknown as Raw)[key] = value;
 
     for (const p of phases.all(id) as Raw[]) {
+      result.consent[p.name as PhaseName] = {
+        action: p.consent_action as 'none' | 'accept' | 'reject',
+        success: p.consent_success === 1,
+      };
       if (p.banner_found === 1) result.banner.found = true;
       if (p.cmp && !result.banner.cmp) result.banner.cmp = p.cmp as string;
       // The reject phase is the one that tried to refuse: its answer is the one that counts.

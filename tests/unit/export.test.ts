@@ -328,10 +328,29 @@ describe('exportDocument / exportJson', () => {
       verdicts: [{ id: 'inconclusive', explanation: 'The scan failed (dns)', trackers: [] }],
       trackers: { pre: [], accept: [], reject: [] }, banner: { found: false }, accountIds: [], attempts: 1,
     });
+    // The consent outcome per phase is part of SiteResult (it steers the diff) but not of the JSON export.
+    for (const s of doc.sites) expect(s).not.toHaveProperty('consent');
     // JSON carries website text as data, unchanged; escaping is the job of whoever renders it.
     expect(hostile!.name).toBe(HOSTILE_NAME);
     expect(hostile!.trackers.pre[0]!.name).toBe(HOSTILE_TRACKER);
     expect(JSON.parse(text).sites[2].name).toBe(HOSTILE_NAME);
+    db.close();
+  });
+
+  it('carries the consent answer of each phase in SiteResult', () => {
+    const { db, runId } = makeDb();
+    const [nuenen, gone, hostile] = siteResultsOfRun(db, runId);
+    expect(nuenen!.consent).toEqual({
+      pre: { action: 'none', success: false },
+      accept: { action: 'accept', success: true },
+      reject: { action: 'reject', success: true },
+    });
+    expect(gone!.consent).toEqual({}); // a failed scan ran no phases
+    expect(hostile!.consent).toEqual({
+      pre: { action: 'none', success: false },
+      accept: { action: 'accept', success: false },
+      reject: { action: 'reject', success: false },
+    });
     db.close();
   });
 
@@ -368,14 +387,50 @@ describe('exportCsv', () => {
     const r = runId;
     expect(csv).toBe(
       '\uFEFF' +
-        'code,name,group,url,status,failure_class,grade,verdicts,trackers_pre,trackers_accept,trackers_reject,banner_found,reject_on_first_layer,account_ids,run_id\r\n' +
-        `GM0820,"Nuenen, Gerwen en Nederwetten",Noord-Brabant,https://www.nuenen.nl/,ok,,F,"tracking_before_consent; analytics_before_consent; tracking_after_reject","Facebook Pixel; Google Analytics","Facebook Pixel; Google Analytics",Facebook Pixel,yes,yes,"facebook-pixel:123456789; ga-measurement-id:G-ABC123",${r}\r\n` +
-        `,Verdwenen,,https://www.verdwenen.example/,failed,dns,?,inconclusive,,,,,,,${r}\r\n` +
-        `'-1+1,"'=HYPERLINK(""http://x"")",,https://www.hostile.nl/,ok,,B,,<img src=x onerror=alert(1)>,'+Plus Tracker,,no,,"gtm-container:=cmd|""/c calc""!A1",${r}\r\n`,
+        'code,name,group,url,status,failure_class,grade,verdicts,trackers_pre,trackers_accept,trackers_reject,banner_found,reject_on_first_layer,account_ids,run_id,run_status\r\n' +
+        `GM0820,"Nuenen, Gerwen en Nederwetten",Noord-Brabant,https://www.nuenen.nl/,ok,,F,"tracking_before_consent; analytics_before_consent; tracking_after_reject","Facebook Pixel; Google Analytics","Facebook Pixel; Google Analytics",Facebook Pixel,yes,yes,"facebook-pixel:123456789; ga-measurement-id:G-ABC123",${r},complete\r\n` +
+        `,Verdwenen,,https://www.verdwenen.example/,failed,dns,?,inconclusive,,,,,,,${r},complete\r\n` +
+        // The hostile site's trackers are trackerdb names: no accusation, so no tracker cells.
+        `'-1+1,"'=HYPERLINK(""http://x"")",,https://www.hostile.nl/,ok,,B,,,,,no,,"gtm-container:=cmd|""/c calc""!A1",${r},complete\r\n`,
     );
     expect(csv.split('\r\n')[0]).toBe(`\uFEFF${CSV_COLUMNS.join(',')}`);
     expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    db.close();
+  });
+
+  it('lists only trackers found by our rules with seriousness above 0, neutralised, and the status of an unfinished run', () => {
+    const db = openDatabase(':memory:');
+    const runId = createRun(db, info);
+    const site = { url: 'https://www.mixed.nl/', name: 'Mixed', code: 'GM0001' };
+    planRunSites(db, runId, [site]);
+    const id = saveSiteScan(db, runId, scan(site, [
+      phase('pre', ['https://consent.cookiebot.com/uc.js', 'https://evil.example/x.js', 'https://plus.example/p.js']),
+      phase('accept', [GA_URL, 'https://plus.example/p.js'], { cmp: 'Cookiebot' }),
+      phase('reject', ['https://consent.cookiebot.com/uc.js'], { cmp: 'Cookiebot', rejectOnFirstLayer: false }),
+    ]));
+    const COOKIEBOT: Tracker = {
+      trackerId: 'cookiebot', trackerName: 'Cookiebot', organisation: { name: 'Usercentrics', country: 'DE' },
+      category: 'consent', seriousness: 0, source: 'rules',
+    };
+    const PLUS_RULE: Tracker = { ...PLUS, trackerId: 'plus-rule', trackerName: '+Plus Rule', source: 'rules' };
+    saveClassification(db, id, {
+      rulesVersion: RULES,
+      findings: [
+        finding(COOKIEBOT, 'pre', 0), finding(EVIL, 'pre', 1), finding(PLUS_RULE, 'pre', 2),
+        finding(GA, 'accept', 0), finding(PLUS, 'accept', 1),
+        finding(COOKIEBOT, 'reject', 0),
+      ],
+      verdicts: [],
+      grade: 'C',
+    });
+    const results = siteResultsOfRun(db, runId);
+    // SiteResult keeps every tracker: the filter is the export's.
+    expect(results[0]!.trackers.pre.map((t) => t.id).sort()).toEqual(['cookiebot', 'evil.example', 'plus-rule']);
+    expect(exportCsv(getRun(db, runId)!, results)).toBe(
+      `\uFEFF${CSV_COLUMNS.join(',')}\r\n` +
+        `GM0001,Mixed,,https://www.mixed.nl/,ok,,C,,'+Plus Rule,Google Analytics,,yes,no,,${runId},running\r\n`,
+    );
     db.close();
   });
 
@@ -450,7 +505,8 @@ describe('export command', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((written += String(chunk)), true));
     await run(['--db', path, '--format', 'csv', '--run', String(runIds[0])]);
     expect(written.startsWith('\uFEFFcode,name,')).toBe(true);
-    expect(written.trimEnd().split('\r\n').at(-1)!.endsWith(`,${runIds[0]}`)).toBe(true);
+    // fileDb never finishes its runs: run_status is the last column.
+    expect(written.trimEnd().split('\r\n').at(-1)!.endsWith(`,${runIds[0]},running`)).toBe(true);
   });
 
   it('refuses an unknown run, an empty database, a missing database and bad options', async () => {
