@@ -1,5 +1,6 @@
 import type { PhaseName } from '../observe/types.js';
 import { PHASES, type Change, type RunDiff, type SiteDiff } from './diff.js';
+import { siteLabel } from '../report/terminal.js';
 
 // A RunDiff for people (terminal text a journalist can read) and for machines (JSON). Pure.
 
@@ -25,10 +26,6 @@ const day = (iso: string) => iso.slice(0, 10);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** `GM0074 Heerenveen (https://www.heerenveen.nl/)`, as the scan's per-site lines name a site. */
-function label(s: { code?: string | undefined; name?: string | undefined; url: string }): string {
-  return [s.code, s.name, s.name ? `(${s.url})` : s.url].filter(Boolean).join(' ');
-}
-
 /** `− Google Analytics, + Hotjar`: removed first, then added, each sorted. */
 function changeList(c: Change): string {
   return [...c.removed.map((x) => `− ${x}`), ...c.added.map((x) => `+ ${x}`)].join(', ');
@@ -42,7 +39,7 @@ function grade(d: SiteDiff): string {
 }
 
 function siteBlock(d: SiteDiff, runs: DiffRuns): string[] {
-  const lines = [`${label(d)}  ${grade(d)}`];
+  const lines = [`${siteLabel(d)}  ${grade(d)}`];
   if (!d.compared) {
     const fromFailed = d.statusFrom === 'failed' ? `run ${runs.from.id} (${d.failureFrom ?? 'unknown'})` : undefined;
     const toFailed = d.statusTo === 'failed' ? `run ${runs.to.id} (${d.failureTo ?? 'unknown'})` : undefined;

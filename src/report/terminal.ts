@@ -63,9 +63,14 @@ function trackersOf(c: Classification, phase: string): string {
   return [...names].sort().join(', ');
 }
 
+/** `GM0074 Heerenveen (https://www.heerenveen.nl/)`: code and name when known, always the URL. */
+export function siteLabel(s: { code?: string | undefined; name?: string | undefined; url: string }): string {
+  return [s.code, s.name, s.name ? `(${s.url})` : s.url].filter(Boolean).join(' ');
+}
+
 /** One line per site, for list scans: what a reader of a nightly cron mail scans down. */
 export function siteLine(r: SiteScanResult, c?: Classification): string {
-  const label = [r.site.code, r.site.name, r.site.name ? `(${r.site.url})` : r.site.url].filter(Boolean).join(' ');
+  const label = siteLabel(r.site);
   const tries = r.attempts && r.attempts > 1 ? `, ${r.attempts} attempts` : '';
   if (r.status === 'interrupted') return `… ${label}  ${r.failureMessage ?? 'interrupted'}`;
   if (r.status !== 'ok') return `✗ ${label}  ${r.status} (${r.failureClass ?? 'unknown'}${tries}): ${r.failureMessage ?? ''}`;

@@ -37,8 +37,10 @@ export {
   claimRun,
   ResumeError,
   outcomesOfRun,
+  runsWithSiteScans,
+  latestRunWithSiteScans,
+  plannedUrlsOfRun,
+  type RunWithScans,
   type SiteOutcome,
 } from './runs.js';
 export { siteResultsOfRun, isReportedTracker, type SiteResult, type TrackerSeen } from './results.js';
-export { latestRunWithSiteScans } from './export-queries.js';
-export { runsWithSiteScans, plannedUrlsOfRun, type RunWithScans } from './diff-queries.js';

@@ -95,7 +95,7 @@ export type StorageRow = StorageObservation & { id: number; phaseId: number };
 type Raw = Record<string, unknown>;
 
 // Copies the column into the object only when it is not NULL, so optional fields stay absent.
-function setIf<T extends object, K extends keyof T>(target: T, key: K, value: unknown): void {
+export function setIf<T extends object, K extends keyof T>(target: T, key: K, value: unknown): void {
   if (value !== null && value !== undefined) target[key] = value as T[K];
 }
 

@@ -1,5 +1,6 @@
 import type { PhaseName } from '../observe/types.js';
 import type { Database } from './db.js';
+import { setIf } from './read.js';
 
 // The conclusions of a run, one record per site: what league tables, diffs and exports are made of.
 
@@ -82,11 +83,14 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
       trackers: { pre: [], accept: [], reject: [] },
       accountIds: [],
     };
-    const optional: Array<[keyof SiteResult, unknown]> = [
-      ['name', r.name], ['code', r.code], ['group', r.grp], ['failureClass', r.failure_class],
-      ['failureMessage', r.failure_message], ['finalUrl', r.final_url], ['grade', r.grade], ['rulesVersion', r.rules_version],
-    ];
-    for (const [key, value] of optional) if (value !== null && value !== undefined) (result as unknown as Raw)[key] = value;
+    setIf(result, 'name', r.name);
+    setIf(result, 'code', r.code);
+    setIf(result, 'group', r.grp);
+    setIf(result, 'failureClass', r.failure_class);
+    setIf(result, 'failureMessage', r.failure_message);
+    setIf(result, 'finalUrl', r.final_url);
+    setIf(result, 'grade', r.grade);
+    setIf(result, 'rulesVersion', r.rules_version);
 
     for (const p of phases.all(id) as Raw[]) {
       result.consent[p.name as PhaseName] = {

@@ -1,6 +1,6 @@
 import type { SiteInput } from '../observe/types.js';
 import type { Database } from './db.js';
-import { getRun, type RunRow } from './read.js';
+import { getRun, type RunRow, type RunStatus } from './read.js';
 import { upsertSite } from './write.js';
 
 // A batch run's plan and its resumption. The plan (which sites, in which order) is stored with the run,
@@ -121,4 +121,43 @@ export function outcomesOfRun(db: Database, runId: number): SiteOutcome[] {
     if (r.grade !== null) o.grade = r.grade;
     return o;
   });
+}
+
+// Which runs can be shown or compared: those with at least one finished site scan.
+
+export interface RunWithScans {
+  id: number;
+  startedAt: string;
+  status: RunStatus;
+  /** Finished site scans (ok or failed); interrupted ones hold no observations and are not counted. */
+  siteScans: number;
+}
+
+/** Runs with at least one finished site scan, oldest first (by id, the order they were created in). */
+export function runsWithSiteScans(db: Database): RunWithScans[] {
+  const rows = db
+    .prepare(
+      `SELECT r.id, r.started_at, r.status, count(ss.id) AS site_scans
+       FROM runs r JOIN site_scans ss ON ss.run_id = r.id AND ss.status IN ('ok', 'failed')
+       GROUP BY r.id ORDER BY r.id`,
+    )
+    .all() as Array<{ id: number; started_at: string; status: RunStatus; site_scans: number }>;
+  return rows.map((r) => ({ id: r.id, startedAt: r.started_at, status: r.status, siteScans: r.site_scans }));
+}
+
+/** URLs of a run's planned list (empty for runs made before the plan was stored, schema version 1). */
+export function plannedUrlsOfRun(db: Database, runId: number): string[] {
+  return db
+    .prepare('SELECT s.url FROM run_sites rs JOIN sites s ON s.id = rs.site_id WHERE rs.run_id = ? ORDER BY rs.position')
+    .pluck()
+    .all(runId) as string[];
+}
+
+/**
+ * The newest run (by id) with at least one finished site scan: the run an export shows by default. A
+ * run whose sites were all interrupted has nothing to show and is passed over.
+ */
+export function latestRunWithSiteScans(db: Database): RunRow | undefined {
+  const newest = runsWithSiteScans(db).at(-1);
+  return newest && getRun(db, newest.id);
 }

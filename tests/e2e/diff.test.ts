@@ -141,6 +141,36 @@ describe('cookiewatch diff', () => {
     );
   });
 
+  it('calls the sites a stopped run did not reach "not scanned", never "removed"', async () => {
+    const path = tempDb();
+    const db = openDatabase(path);
+    const complete = createRun(db, info('2026-10-01T02:00:00.000Z'));
+    planRunSites(db, complete, [HEERENVEEN, GRONINGEN, ALMERE]);
+    for (const site of [HEERENVEEN, GRONINGEN, ALMERE]) saveOk(db, complete, site, 'A', [], clean);
+    finishRun(db, complete, 'complete');
+    // The night's run was stopped after one site: the other two are on its list, but were never scanned.
+    const stopped = createRun(db, info('2026-11-01T02:00:00.000Z'));
+    planRunSites(db, stopped, [HEERENVEEN, GRONINGEN, ALMERE]);
+    saveOk(db, stopped, HEERENVEEN, 'A', [], clean);
+    finishRun(db, stopped, 'incomplete');
+    db.close();
+
+    const r = await runCli(['diff', '--db', path]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        `changes from run ${complete} (2026-10-01) to run ${stopped} (2026-11-01): 0 sites changed, 0 added, 0 removed, 1 unchanged, 2 not scanned in run ${stopped}`,
+        `note: run ${stopped} was stopped before the end: sites it did not scan are not compared`,
+        '',
+        `not scanned in run ${stopped}, not compared:`,
+        '  https://gemeente.groningen.nl/',
+        '  https://www.almere.nl/',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('compares the runs it is given, and reports nothing for identical ones', async () => {
     const r = await runCli(['diff', '--db', dbPath, '--from', String(runIds[0]), '--to', String(runIds[1])]);
     expect(r.code).toBe(0);
