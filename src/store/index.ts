@@ -44,3 +44,4 @@ export {
   type SiteOutcome,
 } from './runs.js';
 export { siteResultsOfRun, isReportedTracker, type SiteResult, type TrackerSeen } from './results.js';
+export { findingEvidenceOfSiteScan, screenshotsOfSiteScan, type FindingEvidence } from './evidence.js';
