@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { diffRuns, PHASES } from '../diff/diff.js';
+import { diffRuns, phasesOfRun } from '../diff/diff.js';
 import { diffJson, formatDiff, type DiffRuns } from '../diff/format.js';
-import type { PhaseName } from '../observe/types.js';
 import {
   getRun,
   openDatabase,
   plannedUrlsOfRun,
   runsWithSiteScans,
   siteResultsOfRun,
-  type RunRow,
   type RunWithScans,
 } from '../store/index.js';
 import { UsageError } from './errors.js';
@@ -51,14 +49,6 @@ export function chooseRuns(
   return { from: before, to };
 }
 
-/** The phases a run was started with (its recorded --phases); all three for a run that did not record them. */
-function phasesOf(run: RunRow | undefined): PhaseName[] {
-  const recorded = run?.options.phases;
-  if (!Array.isArray(recorded)) return [...PHASES];
-  const phases = PHASES.filter((p) => recorded.includes(p));
-  return phases.length ? phases : [...PHASES];
-}
-
 export function diffCommand(): Command {
   return new Command('diff')
     .description('What changed between two runs, per site: trackers added and removed per phase, verdicts and grades.')
@@ -75,8 +65,8 @@ export function diffCommand(): Command {
         const fromRun = getRun(db, chosen.from.id);
         const toRun = getRun(db, chosen.to.id);
         const diff = diffRuns(siteResultsOfRun(db, chosen.from.id), siteResultsOfRun(db, chosen.to.id), {
-          phasesFrom: phasesOf(fromRun),
-          phasesTo: phasesOf(toRun),
+          phasesFrom: phasesOfRun(fromRun),
+          phasesTo: phasesOfRun(toRun),
           plannedFrom: plannedUrlsOfRun(db, chosen.from.id),
           plannedTo: plannedUrlsOfRun(db, chosen.to.id),
         });

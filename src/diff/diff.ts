@@ -11,6 +11,14 @@ import { isReportedTracker, type SiteResult } from '../store/results.js';
 
 export const PHASES: readonly PhaseName[] = ['pre', 'accept', 'reject'];
 
+/** The phases a run was started with (its recorded --phases); all three for a run that did not record them. */
+export function phasesOfRun(run: { options: Record<string, unknown> } | undefined): PhaseName[] {
+  const recorded = run?.options.phases;
+  if (!Array.isArray(recorded)) return [...PHASES];
+  const phases = PHASES.filter((p) => recorded.includes(p));
+  return phases.length ? phases : [...PHASES];
+}
+
 export interface Change {
   added: string[];
   removed: string[];

@@ -128,3 +128,43 @@ export function screenshotsOfSiteScan(
     data: r.data as Buffer,
   }));
 }
+
+export interface PhaseOverview {
+  phase: PhaseName;
+  status: 'ok' | 'failed';
+  error?: string;
+  cookies: Array<{ name: string; domain: string; party: 'first-party' | 'third-party'; setter: 'http' | 'script' | 'unknown'; setterUrl?: string }>;
+  /** Third-party registrable domains contacted, with their number of requests, most first. */
+  thirdPartyDomains: Array<{ domain: string; requests: number }>;
+}
+
+/** Per phase of a site scan: every cookie and who set it, and the third parties contacted. */
+export function phaseOverviewOfSiteScan(db: Database, siteScanId: number): PhaseOverview[] {
+  const phases = db.prepare('SELECT id, name, status, error FROM phases WHERE site_scan_id = ? ORDER BY id').all(siteScanId) as Raw[];
+  const cookies = db.prepare('SELECT name, domain, party, setter, setter_url FROM cookies WHERE phase_id = ? ORDER BY party DESC, domain, name');
+  const domains = db.prepare(
+    `SELECT domain, count(*) AS n FROM requests WHERE phase_id = ? AND party = 'third-party' AND domain != ''
+     GROUP BY domain ORDER BY n DESC, domain`,
+  );
+  return phases.map((p) => {
+    const o: PhaseOverview = {
+      phase: p.name as PhaseName,
+      status: p.status as 'ok' | 'failed',
+      cookies: (cookies.all(p.id) as Raw[]).map((c) => {
+        const cookie: PhaseOverview['cookies'][number] = {
+          name: c.name as string,
+          domain: c.domain as string,
+          party: c.party as 'first-party' | 'third-party',
+          setter: c.setter as 'http' | 'script' | 'unknown',
+        };
+        const url = str(c.setter_url);
+        if (url) cookie.setterUrl = url;
+        return cookie;
+      }),
+      thirdPartyDomains: (domains.all(p.id) as Raw[]).map((d) => ({ domain: d.domain as string, requests: d.n as number })),
+    };
+    const error = str(p.error);
+    if (error) o.error = error;
+    return o;
+  });
+}

@@ -44,4 +44,4 @@ export {
   type SiteOutcome,
 } from './runs.js';
 export { siteResultsOfRun, isReportedTracker, type SiteResult, type TrackerSeen } from './results.js';
-export { findingEvidenceOfSiteScan, screenshotsOfSiteScan, type FindingEvidence } from './evidence.js';
+export { findingEvidenceOfSiteScan, phaseOverviewOfSiteScan, screenshotsOfSiteScan, type FindingEvidence, type PhaseOverview } from './evidence.js';
