@@ -1,5 +1,6 @@
 // `npm run demo`: the main job, `cookiewatch scan --list …`, on the built-in fixture internet, so it
-// works without internet access. It runs the real CLI in this process, with the honest default waits.
+// works without internet access. It runs the real CLI in this process, with the honest default waits,
+// then writes the HTML report of the run to reports/demo/report/.
 import { join } from 'node:path';
 import { mkdirSync, rmSync } from 'node:fs';
 import { writeFixtureListCsv } from '../../fixtures/lists.js';
@@ -32,6 +33,12 @@ try {
     '--concurrency', '4',
     ...process.argv.slice(2),
   ]);
+  if (process.exitCode === 0) {
+    // What a reader opens next: the league table and a page per site, written from the same database.
+    const reportDir = join(dir, 'report');
+    process.exitCode = await main([process.argv[0] ?? 'node', 'cookiewatch', 'report', '--db', dbPath, '--out', reportDir, '--title', 'Fixture municipalities']);
+    if (process.exitCode === 0) process.stdout.write(`open ${join(reportDir, 'index.html')} in a browser to read the report\n`);
+  }
 } finally {
   await server.close();
 }

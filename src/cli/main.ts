@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { BrowserNotFoundError } from '../browser/find.js';
 import { toolVersion } from '../util/package-info.js';
+import { checkCommand } from './check.js';
 import { EXIT_TOOL, EXIT_USAGE, UsageError } from './errors.js';
 import { diffCommand } from './diff.js';
 import { exportCommand } from './export.js';
 import { reclassifyCommand } from './reclassify.js';
+import { reportCommand } from './report.js';
 import { scanCommand } from './scan.js';
 
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   program.addCommand(reclassifyCommand());
   program.addCommand(diffCommand());
   program.addCommand(exportCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(checkCommand());
   // addCommand does not pass settings down; every command must throw instead of exiting.
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
   return program;

@@ -136,6 +136,10 @@ export interface PhaseOverview {
   cookies: Array<{ name: string; domain: string; party: 'first-party' | 'third-party'; setter: 'http' | 'script' | 'unknown'; setterUrl?: string }>;
   /** Third-party registrable domains contacted, with their number of requests, most first. */
   thirdPartyDomains: Array<{ domain: string; requests: number }>;
+  /** The pages visited, in order: start page, reload after the click, subpages. */
+  pages: Array<{ kind: string; url: string; status?: number; title?: string; error?: string }>;
+  /** localStorage and sessionStorage keys (values are never shown). */
+  storage: Array<{ kind: string; key: string; origin: string; party: 'first-party' | 'third-party' }>;
 }
 
 /** Per phase of a site scan: every cookie and who set it, and the third parties contacted. */
@@ -146,8 +150,25 @@ export function phaseOverviewOfSiteScan(db: Database, siteScanId: number): Phase
     `SELECT domain, count(*) AS n FROM requests WHERE phase_id = ? AND party = 'third-party' AND domain != ''
      GROUP BY domain ORDER BY n DESC, domain`,
   );
+  const pages = db.prepare('SELECT kind, url, status, title, error FROM pages WHERE phase_id = ? ORDER BY page_index');
+  const storage = db.prepare('SELECT DISTINCT kind, key, origin, party FROM storage WHERE phase_id = ? ORDER BY party DESC, origin, kind, key');
   return phases.map((p) => {
     const o: PhaseOverview = {
+      pages: (pages.all(p.id) as Raw[]).map((v) => {
+        const page: PhaseOverview['pages'][number] = { kind: v.kind as string, url: v.url as string };
+        if (typeof v.status === 'number') page.status = v.status;
+        const title = str(v.title);
+        if (title) page.title = title;
+        const error = str(v.error);
+        if (error) page.error = error;
+        return page;
+      }),
+      storage: (storage.all(p.id) as Raw[]).map((v) => ({
+        kind: v.kind as string,
+        key: v.key as string,
+        origin: v.origin as string,
+        party: v.party as 'first-party' | 'third-party',
+      })),
       phase: p.name as PhaseName,
       status: p.status as 'ok' | 'failed',
       cookies: (cookies.all(p.id) as Raw[]).map((c) => {

@@ -266,7 +266,7 @@ describe('pages', () => {
           evidence: { kind: 'cookie', name: `_fbp${HOSTILE}`, domain: '.scriptwolde.nl', path: '/', setter: 'script', setterUrl: 'https://connect.facebook.net/en_US/fbevents.js', session: false },
         }),
       ],
-      phases: [{ phase: 'pre', status: 'ok', cookies: [{ name: HOSTILE, domain: '.scriptwolde.nl', party: 'first-party', setter: 'script' }], thirdPartyDomains: [{ domain: 'facebook.com', requests: 2 }] }],
+      phases: [{ phase: 'pre', status: 'ok', cookies: [{ name: HOSTILE, domain: '.scriptwolde.nl', party: 'first-party', setter: 'script' }], thirdPartyDomains: [{ domain: 'facebook.com', requests: 2 }], pages: [{ kind: 'start', url: 'https://www.scriptwolde.nl/', status: 200, title: HOSTILE }], storage: [{ kind: 'localStorage', key: HOSTILE, origin: 'https://www.scriptwolde.nl', party: 'first-party' }] }],
       screenshots: [{ phase: 'pre', moment: 'banner', pageIndex: 0, file: 'gm9202-www.scriptwolde.nl/pre-banner-0-0.jpg' }],
     };
     const out = sitePage(m.rows[0]!, details, m, 'en').value;

@@ -130,10 +130,20 @@ ${groups.length
     : html`<p class="muted">${s.noTrackers}</p>`}
 <h4>${s.thirdPartyDomains}</h4>
 <p class="evidence">${overview.thirdPartyDomains.length ? overview.thirdPartyDomains.map((d) => `${d.domain} (${d.requests})`).join(', ') : s.noThirdParties}</p>
+<h4>${s.pagesVisited}</h4>
+<ol class="pages">${overview.pages.map(
+    (v) => html`<li><span class="evidence">${v.url}</span>${v.status !== undefined ? ` (${v.status})` : ''}${v.title ? html` — <span class="page-title">${v.title}</span>` : ''}${v.error ? html` <span class="warning">${v.error}</span>` : ''}</li>`,
+  )}</ol>
 <details><summary>${s.cookiesTitle} (${overview.cookies.length})</summary>
 <table class="cookies"><thead><tr><th>${s.colName}</th><th>${s.colDomain}</th><th>${s.colParty}</th><th>${s.colSetBy}</th></tr></thead>
 <tbody>${overview.cookies.map(
     (c) => html`<tr><td class="evidence cookie-name">${c.name}</td><td class="evidence">${c.domain}</td><td>${c.party === 'first-party' ? s.firstParty : s.thirdParty}</td><td class="evidence">${c.setter === 'http' ? 'HTTP' : c.setter === 'script' ? 'script' : '?'}${c.setterUrl ? ` ${c.setterUrl}` : ''}</td></tr>`,
+  )}</tbody></table>
+</details>
+<details><summary>${s.storageTitle} (${overview.storage.length})</summary>
+<table class="storage"><thead><tr><th>${s.colKey}</th><th>${s.colKind}</th><th>${s.colOrigin}</th><th>${s.colParty}</th></tr></thead>
+<tbody>${overview.storage.map(
+    (e) => html`<tr><td class="evidence storage-key">${e.key}</td><td>${e.kind}</td><td class="evidence">${e.origin}</td><td>${e.party === 'first-party' ? s.firstParty : s.thirdParty}</td></tr>`,
   )}</tbody></table>
 </details>
 </section>`;

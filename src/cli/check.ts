@@ -1,0 +1,228 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { LANGS, type Lang } from '../report/advice.js';
+import {
+  checkJson,
+  checkOutcome,
+  checkText,
+  escapeControls,
+  EXIT_NOT_SCANNED,
+  EXIT_VERDICT_FOUND,
+  FAIL_ON_VERDICTS,
+  FailOnError,
+  parseFailOn,
+  type CheckInput,
+} from '../report/check-text.js';
+import { DEFAULT_BATCH_OPTIONS, runScan } from '../scan/run.js';
+import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
+import { findingEvidenceOfSiteScan, openDatabase, siteResultsOfRun } from '../store/index.js';
+import { classifyOptions } from './classify-options.js';
+import { UsageError } from './errors.js';
+import { createLogger } from './log.js';
+import { countOption, msOption, parseScanOptions, parseStartUrls, type ScanOptions } from './options.js';
+
+const PHASES = ['pre', 'accept', 'reject'] as const;
+
+const HELP_AFTER = `
+All three phases always run: before consent (nothing clicked), after accepting, after rejecting.
+Without --db the scan goes to a temporary database that is deleted afterwards; with --db it is kept
+like any run, for cookiewatch report and export.
+
+Exit codes:
+  0  the site was scanned and none of the --fail-on verdicts was found (always 0 without --fail-on)
+  1  cookiewatch itself failed (no browser found, database error)
+  2  usage error (malformed URL, unknown option or verdict id)
+  3  a verdict named by --fail-on was found (named on stderr)
+  4  the site could not be scanned, so nothing could be checked (also without --fail-on)
+
+Verdict ids for --fail-on (comma-separated, or "any" for every one):
+  ${FAIL_ON_VERDICTS.join('\n  ')}
+
+Examples:
+  cookiewatch check www.example.nl
+  cookiewatch check https://www.example.nl/ --lang nl
+  cookiewatch check https://www.example.nl/ --fail-on tracking_before_consent,tracking_after_reject --json > check.json
+`;
+
+export function checkCommand(): Command {
+  return new Command('check')
+    .description('Scan one site in all phases and explain to its administrator what was found, why it matters and what to do.')
+    .argument('<url>', 'start URL (https:// is assumed when left out)')
+    .option('--fail-on <verdicts>', 'exit with code 3 when one of these verdicts is found: comma-separated ids, or "any"')
+    .option('--json', 'print one JSON document on stdout instead of the text report', false)
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(LANGS).default('en'))
+    .option('--db <path>', 'keep the scan in this SQLite database (default: a temporary one, deleted afterwards)')
+    .option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)')
+    .option(
+      '--host-resolver-rules <rules>',
+      'Chromium host mapping, like curl --resolve, e.g. "MAP * 127.0.0.1:8443" (test servers, intranets)',
+    )
+    .option('--ignore-https-errors', 'accept invalid TLS certificates (test servers, intranets)', false)
+    .option('--no-trackerdb', 'do not name unknown third parties from Ghostery\'s trackerdb (CC BY-NC-SA data)')
+    .addOption(
+      new Option('--pages <n>', 'internal pages visited after the start page in each phase')
+        .argParser(countOption(0, 50))
+        .default(DEFAULT_VISIT_OPTIONS.subpages),
+    )
+    .addOption(
+      new Option('--banner-wait <ms>', 'how long to wait for a consent banner to appear')
+        .argParser(msOption(0, 120000))
+        .default(DEFAULT_VISIT_OPTIONS.bannerWaitMs),
+    )
+    .addOption(
+      new Option('--dwell <ms>', 'minimum time on each page').argParser(msOption(0, 600000)).default(DEFAULT_VISIT_OPTIONS.minDwellMs),
+    )
+    .addOption(
+      new Option('--quiet-window <ms>', 'network counts as quiet after this long without a new request')
+        .argParser(msOption(0, 60000))
+        .default(DEFAULT_VISIT_OPTIONS.quietMs),
+    )
+    .addOption(
+      new Option('--visit-timeout <ms>', 'upper bound for one page visit')
+        .argParser(msOption(1000, 600000))
+        .default(DEFAULT_VISIT_OPTIONS.visitTimeoutMs),
+    )
+    .addOption(
+      new Option('--site-timeout <ms>', 'deadline for the site, all phases together; 0 for none')
+        .argParser(msOption(0, 3_600_000))
+        .default(DEFAULT_BATCH_OPTIONS.siteTimeoutMs),
+    )
+    .addOption(
+      new Option('--retries <n>', 'extra attempts after a transient failure (timeout, connection, HTTP 5xx, browser crash)')
+        .argParser(countOption(0, 10))
+        .default(DEFAULT_BATCH_OPTIONS.retries),
+    )
+    .addOption(
+      new Option('--retry-delay <ms>', 'pause before the first retry; doubles for each further one')
+        .argParser(msOption(0, 3_600_000))
+        .default(DEFAULT_BATCH_OPTIONS.retryDelayMs),
+    )
+    .option('--log <file>', 'append a log as JSON lines (pino) to this file')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (input: string, raw: Record<string, unknown>) => {
+      // Everything the user typed is checked before a browser starts or a file is made.
+      const url = parseStartUrls([input])[0];
+      if (!url) throw new UsageError('give the start URL of the site to check');
+      let failOn: string[] | undefined;
+      if (raw.failOn !== undefined) {
+        try {
+          failOn = parseFailOn(String(raw.failOn));
+        } catch (err) {
+          if (err instanceof FailOnError) throw new UsageError(err.message);
+          throw err;
+        }
+      }
+      const json = raw.json === true;
+      const lang = raw.lang as Lang;
+      const keptDb = typeof raw.db === 'string' ? raw.db : undefined;
+      if (keptDb === '') throw new UsageError('option --db: give a file name');
+      const { failOn: _f, json: _j, lang: _l, ...scanRaw } = raw;
+      // The same schema as scan, so a kept check run records its options exactly as a scan run does.
+      let o = parseScanOptions({
+        ...scanRaw,
+        db: keptDb ?? 'temporary',
+        phases: [...PHASES],
+        storeValues: false,
+        concurrency: 1,
+        restartEvery: DEFAULT_BATCH_OPTIONS.restartEvery,
+        quiet: json,
+      });
+
+      const tempDir = keptDb === undefined ? mkdtempSync(join(tmpdir(), 'cookiewatch-check-')) : undefined;
+      if (tempDir) o = { ...o, db: join(tempDir, 'check.sqlite') };
+      const removeTemp = () => {
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      };
+
+      // --json: stdout holds the document only, stderr only errors.
+      const cli = createLogger({ ...(o.log ? { logFile: o.log } : {}), quiet: json, tty: process.stderr.isTTY === true });
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) {
+          removeTemp();
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        }
+        cli.logger.warn({ signal }, `${signal}: stopping the check`);
+        stop.abort(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const classify = await classifyOptions(o.trackerdb);
+        if (!json) process.stderr.write(`scanning ${url} (3 phases: before consent, after accepting, after rejecting) …\n`);
+        const run = await runScan([{ url }], {
+          dbPath: o.db,
+          ...(o.browser ? { browserPath: o.browser } : {}),
+          ...(o.hostResolverRules ? { hostResolverRules: o.hostResolverRules } : {}),
+          ignoreHttpsErrors: o.ignoreHttpsErrors,
+          storeValues: o.storeValues,
+          minDwellMs: o.dwell,
+          quietMs: o.quietWindow,
+          visitTimeoutMs: o.visitTimeout,
+          subpages: o.pages,
+          bannerWaitMs: o.bannerWait,
+          phases: o.phases,
+          concurrency: 1,
+          siteTimeoutMs: o.siteTimeout,
+          retries: o.retries,
+          retryDelayMs: o.retryDelay,
+          restartEvery: o.restartEvery,
+          recordedOptions: recordable(o),
+          classify,
+          stop: stop.signal,
+          logger: cli.logger,
+        });
+        const signalExit = run.interruptedBy ? (run.interruptedBy === 'SIGTERM' ? 143 : 130) : undefined;
+
+        const db = openDatabase(o.db);
+        let data: CheckInput | undefined;
+        try {
+          const site = siteResultsOfRun(db, run.runId)[0];
+          if (site) {
+            data = {
+              site,
+              evidence: findingEvidenceOfSiteScan(db, site.siteScanId),
+              lang,
+              ...(failOn ? { failOn } : {}),
+              ...(keptDb !== undefined ? { stored: { db: keptDb, runId: run.runId } } : {}),
+            };
+          }
+        } finally {
+          db.close();
+        }
+        if (!data) {
+          // Stopped before the site scan was saved: there is nothing to report.
+          process.stderr.write(`error: the check of ${url} was interrupted before the site was scanned\n`);
+          process.exitCode = signalExit ?? EXIT_NOT_SCANNED;
+          return;
+        }
+
+        process.stdout.write(json ? checkJson(data) : checkText(data));
+        const outcome = checkOutcome(data.site, failOn);
+        if (outcome.exitCode === EXIT_VERDICT_FOUND) {
+          process.stderr.write(`check failed: found ${outcome.matched.join(', ')} (--fail-on ${failOn?.join(',') ?? ''})\n`);
+        } else if (signalExit !== undefined) {
+          process.stderr.write(`check interrupted by ${run.interruptedBy}; nothing was checked\n`);
+        } else if (outcome.exitCode === EXIT_NOT_SCANNED) {
+          const why = [data.site.failureClass, data.site.failureMessage].filter(Boolean).join(': ');
+          process.stderr.write(`check failed: ${url} could not be scanned${why ? ` (${escapeControls(why)})` : ''}; nothing was checked\n`);
+        } else if (outcome.exitCode !== 0) {
+          process.stderr.write('error: the scan was saved but could not be classified; see the log\n');
+        }
+        process.exitCode = signalExit ?? outcome.exitCode;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await cli.flush();
+        removeTemp();
+      }
+    });
+}
+
+/** As scan records them, so `scan --resume` can finish an interrupted check kept with --db. */
+function recordable(o: ScanOptions): Record<string, unknown> {
+  const { resume: _resume, log: _log, quiet: _quiet, ...rest } = o;
+  return rest;
+}

@@ -1,0 +1,541 @@
+// `cookiewatch check`: the report for one site's administrator, as terminal text or as one JSON
+// document, and the CI outcome (exit code) of a --fail-on list. Pure functions of stored data: the
+// command scans and reads the database, these only shape what it read.
+
+import type { VerdictId } from '../classify/types.js';
+import type { PhaseName } from '../observe/types.js';
+import type { FindingEvidence } from '../store/evidence.js';
+import { isReportedTracker, type SiteResult, type TrackerSeen } from '../store/results.js';
+import {
+  GRADE_MEANING,
+  PHASE_LABEL,
+  verdictAdvice,
+  verdictSummary,
+  verdictTitle,
+  verdictWhy,
+  type Lang,
+  type TrackerRef,
+} from './advice.js';
+
+/** Exit codes of `check` beyond the usual 0 (done), 1 (tool error) and 2 (usage error). */
+export const EXIT_VERDICT_FOUND = 3;
+export const EXIT_NOT_SCANNED = 4;
+const EXIT_TOOL = 1;
+
+/** Verdicts a CI step can fail on. `inconclusive` is not one: a site that could not be scanned always fails (exit 4). */
+export const FAIL_ON_VERDICTS = [
+  'tracking_before_consent',
+  'analytics_before_consent',
+  'tracking_without_banner',
+  'tracking_after_reject',
+  'no_reject_on_first_layer',
+  'consent_signal_ignored',
+] as const satisfies readonly VerdictId[];
+
+/** A --fail-on value that cannot be used; the command turns it into a usage error. */
+export class FailOnError extends Error {}
+
+/** `--fail-on tracking_before_consent,tracking_after_reject` or `--fail-on any`: known ids, no duplicates. */
+export function parseFailOn(raw: string): string[] {
+  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const valid = `any, ${FAIL_ON_VERDICTS.join(', ')}`;
+  if (ids.length === 0) throw new FailOnError(`--fail-on needs at least one verdict id; valid: ${valid}`);
+  const out: string[] = [];
+  for (const id of ids) {
+    if (id !== 'any' && !(FAIL_ON_VERDICTS as readonly string[]).includes(id)) {
+      throw new FailOnError(`--fail-on: unknown verdict "${escapeControls(id)}"; valid: ${valid}`);
+    }
+    if (!out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+/** The site's verdicts that the --fail-on list names, in the site's order; `any` names every verdict but inconclusive. */
+export function failOnMatches(failOn: readonly string[] | undefined, verdictIds: readonly string[]): string[] {
+  if (!failOn || failOn.length === 0) return [];
+  const any = failOn.includes('any');
+  return [...new Set(verdictIds.filter((id) => id !== 'inconclusive' && (any || failOn.includes(id))))];
+}
+
+export interface CheckOutcome {
+  exitCode: number;
+  /** Verdicts named by --fail-on that were found. */
+  matched: string[];
+  /** The check did not pass: a named verdict, or no conclusion possible. */
+  failed: boolean;
+}
+
+/**
+ * A site that could not be scanned fails the check whether or not --fail-on was given: a CI step must
+ * not pass silently because the site was down. A scan saved without a classification is our fault
+ * (a rule crashed): exit 1, not a pass.
+ */
+export function checkOutcome(site: SiteResult, failOn: readonly string[] | undefined): CheckOutcome {
+  if (site.status !== 'ok') return { exitCode: EXIT_NOT_SCANNED, matched: [], failed: true };
+  if (site.grade === undefined) return { exitCode: EXIT_TOOL, matched: [], failed: true };
+  const matched = failOnMatches(failOn, site.verdicts.map((v) => v.id));
+  return matched.length ? { exitCode: EXIT_VERDICT_FOUND, matched, failed: true } : { exitCode: 0, matched, failed: false };
+}
+
+export interface CheckInput {
+  site: SiteResult;
+  /** Findings of the site scan with their evidence (findingEvidenceOfSiteScan). */
+  evidence: FindingEvidence[];
+  lang: Lang;
+  failOn?: readonly string[];
+  /** Where the scan was kept (--db), so the reader can export or report it later; absent for a temporary database. */
+  stored?: { db: string; runId: number };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Escaping
+
+// Unicode bidi controls and line separators as well as C0/C1: a URL or cookie name must not reorder or
+// split what the terminal shows, let alone send escape sequences to it.
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_BUT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Text a website controls (URLs, cookie names, button texts), safe for one line of a terminal. */
+export function escapeControls(s: string): string {
+  return s.replace(CONTROL, hex);
+}
+
+/** JSON.stringify leaves C1 controls, DEL and bidi marks raw; as \u escapes the document means the same and a terminal stays safe. */
+function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, hex);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Words
+
+interface Words {
+  heading: (url: string) => string;
+  redirected: (url: string) => string;
+  grade: (grade: string, meaning: string) => string;
+  noGrade: string;
+  notScanned: string;
+  interrupted: string;
+  failure: (cls: string, msg: string) => string;
+  noConclusion: string;
+  noTracking: string;
+  noProblems: string;
+  problems: (n: number) => string;
+  evidence: string;
+  noEvidence: string;
+  more: (n: number) => string;
+  why: string;
+  todo: string;
+  request: string;
+  cookie: string;
+  setByHttp: (url: string) => string;
+  setByScript: (url: string) => string;
+  setByScriptUnknown: string;
+  setterUnknown: string;
+  rule: string;
+  page: (i: number) => string;
+  otherThirdParties: string;
+  phases: string;
+  noTrackers: string;
+  notRun: string;
+  nothingClicked: string;
+  noBannerToAnswer: string;
+  answerWorked: (action: 'accept' | 'reject') => string;
+  answerFailed: (action: 'accept' | 'reject') => string;
+  banner: string;
+  bannerNone: string;
+  bannerFound: (cmp: string | undefined) => string;
+  rejectFirstLayer: (v: boolean | undefined) => string;
+  accounts: string;
+  stored: (db: string, runId: number) => string;
+  phaseShort: Record<PhaseName, string>;
+}
+
+const WORDS: Record<Lang, Words> = {
+  en: {
+    heading: (url) => `cookiewatch check of ${url}`,
+    redirected: (url) => `(the start page ended at ${url})`,
+    grade: (g, m) => `Grade ${g}: ${m}`,
+    noGrade: 'No grade: the scan was saved, but cookiewatch could not classify it (see the log); run cookiewatch reclassify.',
+    notScanned: 'The site could not be scanned.',
+    interrupted: 'The scan was interrupted before it finished.',
+    failure: (cls, msg) => `Failure: ${cls}${msg ? ` (${msg})` : ''}`,
+    noConclusion: 'Nothing can be concluded about this site, and it is not graded as clean.',
+    noTracking: 'No tracking found: no trackers before consent, after accepting or after rejecting.',
+    noProblems: 'No problems found: nothing before consent or after rejecting that needs consent.',
+    problems: (n) => (n === 1 ? '1 problem found:' : `${n} problems found:`),
+    evidence: 'Evidence:',
+    noEvidence: 'no single request or cookie: the verdict is about the banner itself',
+    more: (n) => `… and ${n} more (all of them with --json)`,
+    why: 'Why it matters:',
+    todo: 'What to do:',
+    request: 'request',
+    cookie: 'cookie',
+    setByHttp: (url) => `set by the HTTP response of ${url}`,
+    setByScript: (url) => `set by script ${url}`,
+    setByScriptUnknown: 'set by a script',
+    setterUnknown: 'setter unknown',
+    rule: 'rule',
+    page: (i) => (i === 0 ? 'start page' : `page ${i + 1}`),
+    otherThirdParties: 'Third parties before consent that are not a violation by themselves:',
+    phases: 'What each phase saw:',
+    noTrackers: 'no trackers found',
+    notRun: 'not run',
+    nothingClicked: 'nothing clicked',
+    noBannerToAnswer: 'no banner to answer',
+    answerWorked: (a) => (a === 'accept' ? 'the accept click worked' : 'the reject click worked'),
+    answerFailed: (a) =>
+      `the ${a} click did not work, so this phase saw the site as a visitor who has not chosen`,
+    banner: 'Banner:',
+    bannerNone: 'none found',
+    bannerFound: (cmp) =>
+      !cmp ? 'found' : cmp === 'heuristic' ? 'found (home-made, recognised by its buttons)' : `found (${cmp})`,
+    rejectFirstLayer: (v) =>
+      v === undefined ? 'reject on the first layer: unknown' : v ? 'reject on the first layer: yes' : 'reject on the first layer: no',
+    accounts: 'Account ids in the tags (to find them in your tag manager or code):',
+    stored: (db, runId) => `The scan is kept in ${db} as run ${runId} (cookiewatch report --db ${db} --run ${runId} --out report).`,
+    phaseShort: { pre: 'before consent', accept: 'after accepting', reject: 'after rejecting' },
+  },
+  nl: {
+    heading: (url) => `cookiewatch-controle van ${url}`,
+    redirected: (url) => `(de startpagina eindigde op ${url})`,
+    grade: (g, m) => `Cijfer ${g}: ${m}`,
+    noGrade: 'Geen cijfer: de scan is opgeslagen, maar cookiewatch kon haar niet beoordelen (zie het logboek); draai cookiewatch reclassify.',
+    notScanned: 'De site kon niet worden gescand.',
+    interrupted: 'De scan werd onderbroken voordat hij klaar was.',
+    failure: (cls, msg) => `Fout: ${cls}${msg ? ` (${msg})` : ''}`,
+    noConclusion: 'Over deze site valt niets te concluderen, en ze krijgt geen schoon cijfer.',
+    noTracking: 'Geen tracking gevonden: geen trackers vóór toestemming, na accepteren of na weigeren.',
+    noProblems: 'Geen problemen gevonden: niets vóór toestemming of na weigeren waarvoor toestemming nodig is.',
+    problems: (n) => (n === 1 ? '1 probleem gevonden:' : `${n} problemen gevonden:`),
+    evidence: 'Bewijs:',
+    noEvidence: 'geen afzonderlijk verzoek of cookie: dit gaat over de cookiemelding zelf',
+    more: (n) => `… en nog ${n} (allemaal met --json)`,
+    why: 'Waarom dit ertoe doet:',
+    todo: 'Wat u kunt doen:',
+    request: 'verzoek',
+    cookie: 'cookie',
+    setByHttp: (url) => `geplaatst door het HTTP-antwoord van ${url}`,
+    setByScript: (url) => `geplaatst door script ${url}`,
+    setByScriptUnknown: 'geplaatst door een script',
+    setterUnknown: 'plaatser onbekend',
+    rule: 'regel',
+    page: (i) => (i === 0 ? 'startpagina' : `pagina ${i + 1}`),
+    otherThirdParties: 'Derde partijen vóór toestemming die op zich geen overtreding zijn:',
+    phases: 'Wat elke fase zag:',
+    noTrackers: 'geen trackers gevonden',
+    notRun: 'niet uitgevoerd',
+    nothingClicked: 'niets aangeklikt',
+    noBannerToAnswer: 'geen cookiemelding om te beantwoorden',
+    answerWorked: (a) => (a === 'accept' ? 'de klik op accepteren werkte' : 'de klik op weigeren werkte'),
+    answerFailed: (a) =>
+      `de klik op ${a === 'accept' ? 'accepteren' : 'weigeren'} werkte niet, dus deze fase zag de site als een bezoeker die nog niet koos`,
+    banner: 'Cookiemelding:',
+    bannerNone: 'niet gevonden',
+    bannerFound: (cmp) =>
+      !cmp ? 'gevonden' : cmp === 'heuristic' ? 'gevonden (zelfgemaakt, herkend aan de knoppen)' : `gevonden (${cmp})`,
+    rejectFirstLayer: (v) =>
+      v === undefined ? 'weigeren op de eerste laag: onbekend' : v ? 'weigeren op de eerste laag: ja' : 'weigeren op de eerste laag: nee',
+    accounts: 'Account-id\'s in de tags (om ze in uw tagmanager of code te vinden):',
+    stored: (db, runId) => `De scan is bewaard in ${db} als run ${runId} (cookiewatch report --db ${db} --run ${runId} --out report).`,
+    phaseShort: { pre: 'vóór toestemming', accept: 'na accepteren', reject: 'na weigeren' },
+  },
+};
+
+const PHASES: readonly PhaseName[] = ['pre', 'accept', 'reject'];
+/** Evidence lines per verdict in the text: enough to recognise the tag, not a log dump. */
+export const EVIDENCE_LINES = 5;
+/** A tracking hit's URL can run to kilobytes of parameters; the text shows its start, --json all of it. */
+const URL_CHARS = 160;
+const WIDTH = 100;
+
+// ---------------------------------------------------------------------------------------------------
+// Shared pieces
+
+/** The findings a verdict rests on, in scan order. */
+export function evidenceOfVerdict(evidence: readonly FindingEvidence[], verdictId: string): FindingEvidence[] {
+  return evidence.filter((f) => f.verdicts.includes(verdictId));
+}
+
+/**
+ * The trackers a verdict names, with ids for tracker-specific advice. Verdicts store names only; the
+ * findings they cite carry the ids, and the site's tracker lists cover a verdict without evidence rows.
+ */
+function trackerRefs(site: SiteResult, evidence: readonly FindingEvidence[], verdict: SiteResult['verdicts'][number]): TrackerRef[] {
+  const refs = new Map<string, TrackerRef>();
+  for (const f of evidenceOfVerdict(evidence, verdict.id)) {
+    if (!refs.has(f.trackerName)) refs.set(f.trackerName, { id: f.trackerId, name: f.trackerName, organisation: f.organisation, country: f.country });
+  }
+  const seen = PHASES.flatMap((p) => site.trackers[p]);
+  for (const name of verdict.trackers) {
+    if (refs.has(name)) continue;
+    const t = seen.find((s) => s.name === name);
+    refs.set(name, t ? { id: t.id, name: t.name, organisation: t.organisation, country: t.country } : { id: name, name, organisation: '' });
+  }
+  // In the verdict's own order, so the advice follows the summary.
+  const ordered = verdict.trackers.map((n) => refs.get(n)).filter((r): r is TrackerRef => r !== undefined);
+  for (const r of refs.values()) if (!ordered.includes(r)) ordered.push(r);
+  return ordered;
+}
+
+/** Reported trackers seen before consent that no verdict cites: embeds, fonts, maps and the like. */
+function otherThirdPartiesBeforeConsent(site: SiteResult): TrackerSeen[] {
+  const cited = new Set(site.verdicts.flatMap((v) => v.trackers));
+  return site.trackers.pre.filter((t) => isReportedTracker(t) && !cited.has(t.name));
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** What was seen, everything from the website escaped. */
+function observed(f: FindingEvidence, w: Words): string {
+  const e = f.evidence;
+  if (e.kind === 'request') {
+    return `${w.request} ${e.method !== 'GET' ? `${escapeControls(e.method)} ` : ''}${escapeControls(clip(e.url, URL_CHARS))}`;
+  }
+  if (e.kind === 'cookie') {
+    const setter =
+      e.setter === 'http' && e.setterUrl
+        ? w.setByHttp(escapeControls(clip(e.setterUrl, URL_CHARS)))
+        : e.setter === 'script'
+          ? e.setterUrl
+            ? w.setByScript(escapeControls(clip(e.setterUrl, URL_CHARS)))
+            : w.setByScriptUnknown
+          : w.setterUnknown;
+    return `${w.cookie} ${escapeControls(e.name)}@${escapeControls(e.domain)}, ${setter}`;
+  }
+  return `${escapeControls(e.storageKind)} ${escapeControls(e.key)} (${escapeControls(e.origin)})`;
+}
+
+/**
+ * Evidence as the text shows it: what was seen, in which phase and on which pages, then whose it is
+ * and by which rule. The same observation on several pages of a phase is one item to the reader.
+ */
+export function evidenceItems(findings: readonly FindingEvidence[], lang: Lang): Array<{ seen: string; rule: string }> {
+  const w = WORDS[lang];
+  const items = new Map<string, { phase: PhaseName; what: string; rule: string; pages: number[] }>();
+  for (const f of findings) {
+    const what = observed(f, w);
+    const rule = `${escapeControls(f.trackerName)}, ${w.rule} ${escapeControls(f.rule)}`;
+    const key = `${f.phase}\n${what}\n${rule}`;
+    const item = items.get(key) ?? { phase: f.phase, what, rule, pages: [] };
+    if (!item.pages.includes(f.pageIndex)) item.pages.push(f.pageIndex);
+    items.set(key, item);
+  }
+  return [...items.values()].map((i) => ({
+    seen: `${w.phaseShort[i.phase]}, ${i.pages.sort((a, b) => a - b).map(w.page).join(', ')}: ${i.what}`,
+    rule: i.rule,
+  }));
+}
+
+/** Word-wraps prose at WIDTH with a hanging indent; long words (URLs) overflow rather than break. */
+function wrap(text: string, indent: string, first = indent): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/ +/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function consentText(site: SiteResult, phase: PhaseName, lang: Lang): string {
+  const w = WORDS[lang];
+  const c = site.consent[phase];
+  if (!c) return w.notRun;
+  if (c.action === 'none') return w.nothingClicked;
+  if (!site.banner.found) return w.noBannerToAnswer;
+  return c.success ? w.answerWorked(c.action) : w.answerFailed(c.action);
+}
+
+const names = (ts: readonly TrackerSeen[]) => ts.map((t) => escapeControls(t.name)).join(', ');
+const withOwner = (t: TrackerSeen) => escapeControls(t.organisation ? `${t.name} (${[t.organisation, t.country].filter(Boolean).join(', ')})` : t.name);
+
+// ---------------------------------------------------------------------------------------------------
+// The terminal report
+
+/** The report an administrator reads: plain text, no colours, every website-controlled value escaped. */
+export function checkText(input: CheckInput): string {
+  const { site, evidence, lang } = input;
+  const w = WORDS[lang];
+  const out: string[] = [w.heading(escapeControls(site.url))];
+  if (site.finalUrl && site.finalUrl !== site.url) out.push(w.redirected(escapeControls(site.finalUrl)));
+  out.push('');
+
+  if (site.status !== 'ok') {
+    if (site.status === 'interrupted') {
+      // Stopped by the operator: nothing is wrong with the site, so no advice about it.
+      out.push(w.interrupted + (site.failureMessage ? ` (${escapeControls(site.failureMessage)})` : ''), ...wrap(w.noConclusion, ''));
+      return finish(out, input);
+    }
+    out.push(w.notScanned);
+    out.push(w.failure(escapeControls(site.failureClass ?? site.status), escapeControls(site.failureMessage ?? '')));
+    // verdictWhy('inconclusive') says what noConclusion says: once is enough.
+    out.push(...wrap(w.noConclusion, ''));
+    out.push('', w.todo);
+    verdictAdvice('inconclusive', [], lang).forEach((step, i) => out.push(...wrap(step, '      ', `   ${i + 1}. `)));
+    return finish(out, input);
+  }
+
+  out.push(site.grade ? w.grade(site.grade, GRADE_MEANING[site.grade]?.[lang] ?? '') : w.noGrade, '');
+
+  const verdicts = site.verdicts.filter((v) => v.id !== 'inconclusive');
+  const anyTrackers = PHASES.some((p) => site.trackers[p].some(isReportedTracker));
+  if (verdicts.length === 0) {
+    out.push(anyTrackers ? w.noProblems : w.noTracking);
+  } else {
+    out.push(w.problems(verdicts.length));
+    verdicts.forEach((v, i) => {
+      const refs = trackerRefs(site, evidence, v);
+      out.push('', `${i + 1}. ${verdictTitle(v.id, lang)}  [${v.id}]`);
+      out.push(...wrap(escapeControls(verdictSummary(v.id, refs, lang, v.explanation)), '   '));
+      out.push(`   ${w.evidence}`);
+      const items = evidenceItems(evidenceOfVerdict(evidence, v.id), lang);
+      if (items.length === 0) out.push(`     - ${w.noEvidence}`);
+      for (const item of items.slice(0, EVIDENCE_LINES)) out.push(`     - ${item.seen}`, `       ${item.rule}`);
+      if (items.length > EVIDENCE_LINES) out.push(`     ${w.more(items.length - EVIDENCE_LINES)}`);
+      out.push(`   ${w.why}`, ...wrap(verdictWhy(v.id, lang), '     '));
+      out.push(`   ${w.todo}`);
+      verdictAdvice(v.id, refs, lang).forEach((step, n) => out.push(...wrap(escapeControls(step), '        ', `     ${n + 1}. `)));
+    });
+  }
+
+  const others = otherThirdPartiesBeforeConsent(site);
+  if (others.length) {
+    out.push('', w.otherThirdParties);
+    for (const t of others) out.push(`   - ${withOwner(t)}`);
+  }
+
+  out.push('', w.phases);
+  for (const p of PHASES) {
+    const reported = site.trackers[p].filter(isReportedTracker);
+    const found = site.consent[p] === undefined ? w.notRun : reported.length ? names(reported) : w.noTrackers;
+    out.push(`   ${PHASE_LABEL[p][lang]}: ${found}`);
+    if (site.consent[p] && p !== 'pre') out.push(`      ${consentText(site, p, lang)}`);
+  }
+
+  const b = site.banner;
+  out.push('', `${w.banner} ${b.found ? w.bannerFound(b.cmp === undefined ? undefined : escapeControls(b.cmp)) : w.bannerNone}`);
+  if (b.found) out.push(`   ${w.rejectFirstLayer(b.rejectOnFirstLayer)}`);
+
+  if (site.accountIds.length) {
+    out.push('', w.accounts);
+    for (const a of site.accountIds) out.push(`   ${escapeControls(a.kind)}: ${escapeControls(a.value)}`);
+  }
+  return finish(out, input);
+}
+
+function finish(out: string[], input: CheckInput): string {
+  if (input.stored) out.push('', WORDS[input.lang].stored(escapeControls(input.stored.db), input.stored.runId));
+  // Every value is escaped where it is used; this pass makes a forgotten one harmless too.
+  return `${out.join('\n').replace(CONTROL_BUT_NEWLINE, hex)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The JSON document
+
+type EvidenceJson = {
+  phase: PhaseName;
+  trackerId: string;
+  tracker: string;
+  rule: string;
+  pageIndex: number;
+  party: FindingEvidence['party'];
+} & FindingEvidence['evidence'];
+
+export interface CheckDocument {
+  url: string;
+  finalUrl: string | null;
+  status: SiteResult['status'];
+  failureClass?: string;
+  failureMessage?: string;
+  grade: string | null;
+  gradeMeaning: string | null;
+  lang: Lang;
+  verdicts: Array<{
+    id: string;
+    title: string;
+    summary: string;
+    explanation: string;
+    trackers: string[];
+    evidence: EvidenceJson[];
+    why: string;
+    advice: string[];
+  }>;
+  /** Every tracker seen per phase; `reported` marks the ones the text lists (our rules, more than harmless). */
+  trackers: Record<PhaseName, Array<TrackerSeen & { reported: boolean }>>;
+  banner: { found: boolean; cmp: string | null; rejectOnFirstLayer: boolean | null };
+  consent: Record<PhaseName, { action: 'none' | 'accept' | 'reject'; success: boolean } | null>;
+  accountIds: Array<{ kind: string; value: string }>;
+  failOn: string[] | null;
+  failOnMatched: string[];
+  /** The check did not pass: a --fail-on verdict was found, or the site could not be scanned. */
+  failed: boolean;
+  exitCode: number;
+  /** Where the scan was kept (--db); null for a temporary database. */
+  db: string | null;
+  runId: number | null;
+}
+
+/** The machine-readable check: every evidence row of every verdict, nothing clipped. */
+export function checkDocument(input: CheckInput): CheckDocument {
+  const { site, evidence, lang } = input;
+  const outcome = checkOutcome(site, input.failOn);
+  const doc: CheckDocument = {
+    url: site.url,
+    finalUrl: site.finalUrl ?? null,
+    status: site.status,
+    ...(site.failureClass !== undefined ? { failureClass: site.failureClass } : {}),
+    ...(site.failureMessage !== undefined ? { failureMessage: site.failureMessage } : {}),
+    grade: site.grade ?? null,
+    gradeMeaning: site.grade ? (GRADE_MEANING[site.grade]?.[lang] ?? null) : null,
+    lang,
+    verdicts: site.verdicts.map((v) => {
+      const refs = trackerRefs(site, evidence, v);
+      return {
+        id: v.id,
+        title: verdictTitle(v.id, lang),
+        summary: verdictSummary(v.id, refs, lang, v.explanation),
+        explanation: v.explanation,
+        trackers: v.trackers,
+        evidence: evidenceOfVerdict(evidence, v.id).map((f) => ({
+          phase: f.phase,
+          trackerId: f.trackerId,
+          tracker: f.trackerName,
+          rule: f.rule,
+          pageIndex: f.pageIndex,
+          party: f.party,
+          ...f.evidence,
+        })),
+        why: verdictWhy(v.id, lang),
+        advice: verdictAdvice(v.id, refs, lang),
+      };
+    }),
+    trackers: {
+      pre: site.trackers.pre.map((t) => ({ ...t, reported: isReportedTracker(t) })),
+      accept: site.trackers.accept.map((t) => ({ ...t, reported: isReportedTracker(t) })),
+      reject: site.trackers.reject.map((t) => ({ ...t, reported: isReportedTracker(t) })),
+    },
+    banner: { found: site.banner.found, cmp: site.banner.cmp ?? null, rejectOnFirstLayer: site.banner.rejectOnFirstLayer ?? null },
+    consent: { pre: site.consent.pre ?? null, accept: site.consent.accept ?? null, reject: site.consent.reject ?? null },
+    accountIds: site.accountIds,
+    failOn: input.failOn ? [...input.failOn] : null,
+    failOnMatched: outcome.matched,
+    failed: outcome.failed,
+    exitCode: outcome.exitCode,
+    db: input.stored?.db ?? null,
+    runId: input.stored?.runId ?? null,
+  };
+  return doc;
+}
+
+/** The document as stdout gets it: indented, one final newline, no raw control character even outside C0. */
+export function checkJson(input: CheckInput): string {
+  return `${safeJson(checkDocument(input))}\n`;
+}

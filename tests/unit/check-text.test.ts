@@ -1,0 +1,447 @@
+import { describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/cli/check.js';
+import { UsageError } from '../../src/cli/errors.js';
+import {
+  checkDocument,
+  checkJson,
+  checkOutcome,
+  checkText,
+  escapeControls,
+  EXIT_NOT_SCANNED,
+  EXIT_VERDICT_FOUND,
+  FAIL_ON_VERDICTS,
+  failOnMatches,
+  FailOnError,
+  parseFailOn,
+  type CheckInput,
+} from '../../src/report/check-text.js';
+import type { FindingEvidence } from '../../src/store/evidence.js';
+import type { SiteResult, TrackerSeen } from '../../src/store/results.js';
+
+// The check report from hand-made stored data: what an administrator reads and what CI parses.
+
+const PIXEL: TrackerSeen = {
+  id: 'facebook-pixel', name: 'Meta Pixel', organisation: 'Meta Platforms', country: 'US',
+  category: 'advertising', seriousness: 3, source: 'rules',
+};
+const GA: TrackerSeen = {
+  id: 'google-analytics', name: 'Google Analytics', organisation: 'Google LLC', country: 'US',
+  category: 'analytics', seriousness: 2, source: 'rules',
+};
+const FONTS: TrackerSeen = {
+  id: 'google-fonts', name: 'Google Fonts', organisation: 'Google LLC', country: 'US',
+  category: 'fonts', seriousness: 2, source: 'rules',
+};
+const CONSENT_TOOL: TrackerSeen = {
+  id: 'cookiebot', name: 'Cookiebot', organisation: 'Usercentrics', country: 'DE',
+  category: 'consent', seriousness: 0, source: 'rules',
+};
+const NAMED_ONLY: TrackerSeen = {
+  id: 'trackerdb:somecdn', name: 'Some CDN', organisation: 'CDN Inc.', country: 'US',
+  category: 'other', seriousness: 2, source: 'trackerdb',
+};
+
+function site(over: Partial<SiteResult> = {}): SiteResult {
+  return {
+    siteScanId: 1,
+    url: 'https://www.volgdorp.nl/',
+    status: 'ok',
+    finalUrl: 'https://www.volgdorp.nl/',
+    attempts: 1,
+    grade: 'A',
+    rulesVersion: 'rules-test',
+    banner: { found: false },
+    consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: false }, reject: { action: 'reject', success: false } },
+    verdicts: [],
+    trackers: { pre: [], accept: [], reject: [] },
+    accountIds: [],
+    ...over,
+  };
+}
+
+let seq = 0;
+function finding(over: Partial<FindingEvidence> & Pick<FindingEvidence, 'evidence'>): FindingEvidence {
+  return {
+    seq: seq++,
+    phase: 'pre',
+    trackerId: PIXEL.id,
+    trackerName: PIXEL.name,
+    organisation: PIXEL.organisation,
+    country: PIXEL.country,
+    category: PIXEL.category,
+    seriousness: 3,
+    source: 'rules',
+    rule: 'facebook-pixel:request:www.facebook.com/tr',
+    pageIndex: 0,
+    party: 'third-party',
+    accountIds: [],
+    verdicts: ['tracking_before_consent'],
+    ...over,
+  };
+}
+
+const request = (url: string, method = 'GET') =>
+  ({ kind: 'request', url, method, resourceType: 'image', timeMs: 10 }) as const;
+
+/** A site with the Meta Pixel before consent, seven pieces of evidence, and GA only after accepting. */
+function pixelSite(): CheckInput {
+  seq = 0;
+  const evidence: FindingEvidence[] = [
+    finding({ evidence: request('https://connect.facebook.net/en_US/fbevents.js'), rule: 'facebook-pixel:request:connect.facebook.net/fbevents.js' }),
+    finding({ evidence: request(`https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&${'x'.repeat(400)}`) }),
+    finding({
+      evidence: { kind: 'cookie', name: '_fbp', domain: '.volgdorp.nl', path: '/', setter: 'script', setterUrl: 'https://connect.facebook.net/en_US/fbevents.js', session: false },
+      rule: 'facebook-pixel:cookie:_fbp',
+    }),
+    finding({
+      evidence: { kind: 'cookie', name: 'fr', domain: '.facebook.com', path: '/', setter: 'http', setterUrl: 'https://www.facebook.com/tr/?id=1', session: false },
+      rule: 'facebook-pixel:cookie:fr@facebook.com',
+    }),
+    finding({ evidence: request('https://www.facebook.com/tr/?id=1&ev=ViewContent', 'POST') }),
+    finding({ evidence: request('https://www.facebook.com/tr/?id=1&ev=Scroll') }),
+    finding({ evidence: { kind: 'storage', storageKind: 'localStorage', key: '_fbq', origin: 'https://www.volgdorp.nl' } }),
+    // The same request on a later page is the same line to a reader.
+    finding({ evidence: request('https://connect.facebook.net/en_US/fbevents.js'), rule: 'facebook-pixel:request:connect.facebook.net/fbevents.js', pageIndex: 2 }),
+    // Not cited by the verdict: never shown under it.
+    finding({ phase: 'accept', trackerId: GA.id, trackerName: GA.name, organisation: GA.organisation, seriousness: 2, category: 'analytics', verdicts: [], evidence: request('https://region1.google-analytics.com/g/collect?v=2') }),
+  ];
+  return {
+    site: site({
+      grade: 'E',
+      verdicts: [
+        {
+          id: 'tracking_before_consent',
+          explanation: 'Before the visitor made any choice, the site loaded advertising or social-media tracking: Meta Pixel of Meta Platforms (US). Such tracking needs prior consent.',
+          trackers: ['Meta Pixel'],
+        },
+      ],
+      trackers: { pre: [PIXEL, NAMED_ONLY], accept: [GA, PIXEL], reject: [] },
+      accountIds: [{ kind: 'facebook-pixel', value: '1234567890123456' }],
+    }),
+    evidence,
+    lang: 'en',
+  };
+}
+
+describe('checkText: a site with a verdict', () => {
+  const text = checkText(pixelSite());
+
+  it('names the site and the grade with its meaning', () => {
+    expect(text).toMatch(/^cookiewatch check of https:\/\/www\.volgdorp\.nl\/\n/);
+    expect(text).toContain('Grade E: advertising or social-media tracking before consent');
+    expect(text).toContain('1 problem found:');
+  });
+
+  it('gives the verdict title, its summary, why it matters and numbered steps with tracker-specific advice', () => {
+    expect(text).toContain('1. Tracking before consent  [tracking_before_consent]');
+    expect(text).toMatch(/Before the visitor made any choice, the site loaded advertising or social-media tracking: Meta\s+Pixel/);
+    expect(text).toContain('Why it matters:');
+    expect(text).toMatch(/Telecommunicatiewet art\. 11\.7a/);
+    expect(text).toMatch(/What to do:\n\s+1\. Load these trackers only after the visitor clicks "accept"/);
+    expect(text).toMatch(/\n\s+2\. Meta Pixel: remove it unless a campaign really needs it/);
+  });
+
+  it('shows at most five distinct evidence lines, with phase, who set a cookie and the rule, and counts the rest', () => {
+    const evidence = text.slice(text.indexOf('Evidence:'), text.indexOf('Why it matters:'));
+    const items = evidence.split('\n').filter((l) => l.trimStart().startsWith('- '));
+    expect(items).toHaveLength(5);
+    expect(items[0]).toBe('     - before consent, start page, page 3: request https://connect.facebook.net/en_US/fbevents.js');
+    expect(evidence).toContain('       Meta Pixel, rule facebook-pixel:request:connect.facebook.net/fbevents.js');
+    expect(evidence).toContain('cookie _fbp@.volgdorp.nl, set by script https://connect.facebook.net/en_US/fbevents.js');
+    expect(evidence).toContain('cookie fr@.facebook.com, set by the HTTP response of https://www.facebook.com/tr/?id=1');
+    expect(evidence).toContain('request POST https://www.facebook.com/tr/?id=1&ev=ViewContent');
+    // 7 distinct pieces of evidence (the repeated fbevents.js counts once), 5 shown.
+    expect(evidence).toContain('… and 2 more (all of them with --json)');
+    // A kilobyte of hit parameters is clipped in the text.
+    expect(evidence).toMatch(/ev=PageView&x+…\n/);
+    expect(evidence).not.toContain('x'.repeat(200));
+    expect(evidence).not.toContain('google-analytics');
+  });
+
+  it('lists the reported trackers per phase and whether the banner answer worked, and the account ids', () => {
+    expect(text).toContain('   Before consent (nothing clicked): Meta Pixel\n');
+    expect(text).toContain('   After accepting: Google Analytics, Meta Pixel\n      no banner to answer\n');
+    expect(text).toContain('   After rejecting: no trackers found\n');
+    // trackerdb only names; it never shows up as a tracker here.
+    expect(text).not.toContain('Some CDN');
+    expect(text).toContain('Banner: none found');
+    expect(text).toContain('   facebook-pixel: 1234567890123456');
+  });
+
+  it('says where a kept scan is', () => {
+    const kept = checkText({ ...pixelSite(), stored: { db: 'check.sqlite', runId: 7 } });
+    expect(kept).toMatch(/The scan is kept in check\.sqlite as run 7 \(cookiewatch export --db check\.sqlite --run 7\)\.\n$/);
+    expect(text).not.toContain('is kept in');
+  });
+
+  it('wraps prose at 100 columns', () => {
+    const prose = text.split('\n').filter((l) => !/^\s+- |^\s{7}\S/.test(l));
+    for (const line of prose) expect(line.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('checkText: clean sites', () => {
+  it('says plainly that no tracking was found, per phase, and how the banner answered', () => {
+    const text = checkText({
+      site: site({
+        url: 'https://www.schoonstad.nl/',
+        finalUrl: 'https://www.schoonstad.nl/',
+        banner: { found: true, cmp: 'Cookiebot', rejectOnFirstLayer: true },
+        consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: true }, reject: { action: 'reject', success: false } },
+        trackers: { pre: [CONSENT_TOOL], accept: [CONSENT_TOOL], reject: [CONSENT_TOOL] },
+      }),
+      evidence: [],
+      lang: 'en',
+    });
+    expect(text).toContain('Grade A: no tracking or third parties before consent found');
+    expect(text).toContain('No tracking found: no trackers before consent, after accepting or after rejecting.');
+    expect(text).toContain('   Before consent (nothing clicked): no trackers found\n');
+    expect(text).toContain('   After accepting: no trackers found\n      the accept click worked\n');
+    expect(text).toContain('      the reject click did not work, so this phase saw the site as a visitor who has not chosen\n');
+    expect(text).toContain('Banner: found (Cookiebot)\n   reject on the first layer: yes');
+    expect(text).not.toContain('problem');
+    expect(text).not.toContain('Cookiebot,');
+  });
+
+  it('still lists third parties before consent that are no violation by themselves', () => {
+    const text = checkText({
+      site: site({
+        grade: 'B',
+        banner: { found: true, cmp: 'heuristic', rejectOnFirstLayer: true },
+        consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: true }, reject: { action: 'reject', success: true } },
+        trackers: { pre: [FONTS], accept: [FONTS, GA], reject: [FONTS] },
+      }),
+      evidence: [],
+      lang: 'en',
+    });
+    expect(text).toContain('Grade B: ');
+    expect(text).toContain('No problems found');
+    expect(text).toContain('Third parties before consent that are not a violation by themselves:\n   - Google Fonts (Google LLC, US)\n');
+    expect(text).toContain('Banner: found (home-made, recognised by its buttons)');
+  });
+
+  it('shows a redirect of the start page', () => {
+    const text = checkText({ site: site({ url: 'https://volgdorp.nl/', finalUrl: 'https://www.volgdorp.nl/' }), evidence: [], lang: 'en' });
+    expect(text).toContain('(the start page ended at https://www.volgdorp.nl/)');
+  });
+});
+
+describe('checkText: a site that could not be scanned', () => {
+  const failed = site({
+    url: 'https://www.nergens.invalid/',
+    status: 'failed',
+    grade: '?',
+    failureClass: 'dns',
+    failureMessage: 'net::ERR_NAME_NOT_RESOLVED at https://www.nergens.invalid/',
+    verdicts: [{ id: 'inconclusive', explanation: 'The site could not be scanned.', trackers: [] }],
+    consent: { pre: { action: 'none', success: false } },
+  });
+  delete failed.finalUrl;
+
+  it('says it could not be scanned, with failure class and message, and what to do', () => {
+    const text = checkText({ site: failed, evidence: [], lang: 'en' });
+    expect(text).toContain('The site could not be scanned.\nFailure: dns (net::ERR_NAME_NOT_RESOLVED at https://www.nergens.invalid/)');
+    expect(text).toContain('not graded as clean');
+    expect(text).toMatch(/What to do:\n   1\. Check that the site is reachable/);
+    expect(text).not.toContain('Grade');
+    expect(text).not.toContain('No tracking found');
+  });
+
+  it('fails the check with exit 4 whether or not --fail-on was given', () => {
+    expect(checkOutcome(failed, undefined)).toEqual({ exitCode: EXIT_NOT_SCANNED, matched: [], failed: true });
+    expect(checkOutcome(failed, ['any'])).toEqual({ exitCode: EXIT_NOT_SCANNED, matched: [], failed: true });
+    const doc = checkDocument({ site: failed, evidence: [], lang: 'en' });
+    expect(doc).toMatchObject({ status: 'failed', failureClass: 'dns', finalUrl: null, grade: '?', gradeMeaning: 'could not be scanned', failed: true, exitCode: 4 });
+  });
+
+  it('says an interrupted scan was interrupted', () => {
+    const text = checkText({ site: { ...failed, status: 'interrupted', failureMessage: 'interrupted by SIGINT' }, evidence: [], lang: 'en' });
+    expect(text).toContain('The scan was interrupted before it finished. (interrupted by SIGINT)\nNothing can be concluded');
+    expect(text).not.toContain('What to do');
+  });
+});
+
+describe('escaping what a website controls', () => {
+  const ESC = '\x1b]0;owned\x07\x1b[2J';
+  const hostile = (): CheckInput => {
+    seq = 0;
+    return {
+      site: site({
+        url: `https://www.volgdorp.nl/${ESC}`,
+        finalUrl: `https://www.volgdorp.nl/\u202egnp.exe`,
+        grade: 'F',
+        banner: { found: true, cmp: `evil\x9b31m`, rejectOnFirstLayer: true },
+        verdicts: [
+          { id: 'tracking_after_reject', explanation: `After the visitor clicked "Weigeren${ESC}\nFAKE LINE", the site still loaded Meta Pixel.`, trackers: ['Meta Pixel'] },
+        ],
+        trackers: { pre: [], accept: [], reject: [PIXEL] },
+        accountIds: [{ kind: 'facebook-pixel', value: `123${ESC}` }],
+      }),
+      evidence: [
+        finding({
+          phase: 'reject',
+          pageIndex: 1,
+          verdicts: ['tracking_after_reject'],
+          evidence: { kind: 'cookie', name: `_fbp${ESC}`, domain: '.volgdorp.nl\r\n', path: '/', setter: 'script', setterUrl: `https://x.example/${ESC}`, session: false },
+        }),
+        finding({ phase: 'reject', pageIndex: 1, verdicts: ['tracking_after_reject'], evidence: { kind: 'storage', storageKind: 'localStorage', key: `k\u0085${ESC}`, origin: 'https://www.volgdorp.nl' } }),
+      ],
+      lang: 'en',
+    };
+  };
+
+  it('prints no control character but the newlines of the layout', () => {
+    const text = checkText(hostile());
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    expect(text).toContain('cookie _fbp\\u001b]0;owned\\u0007\\u001b[2J@.volgdorp.nl\\u000d\\u000a, set by script https://x.example/\\u001b');
+    expect(text).toContain('Weigeren\\u001b]0;owned');
+    expect(text).toContain('\\u000aFAKE LINE');
+    expect(text).not.toMatch(/^FAKE LINE/m);
+    expect(text).toContain('https://www.volgdorp.nl/\\u202egnp.exe');
+    expect(text).toContain('found (evil\\u009b31m)');
+    expect(text).toContain('k\\u0085\\u001b');
+  });
+
+  it('keeps the JSON exact but free of raw control characters', () => {
+    const json = checkJson(hostile());
+    expect(json).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    const doc = JSON.parse(json) as ReturnType<typeof checkDocument>;
+    expect(doc.url).toBe(`https://www.volgdorp.nl/${ESC}`);
+    expect(doc.banner.cmp).toBe('evil\x9b31m');
+    expect(doc.verdicts[0]!.evidence[0]).toMatchObject({ kind: 'cookie', name: `_fbp${ESC}` });
+  });
+
+  it('escapes C0, C1, DEL and bidi controls as \\u escapes', () => {
+    expect(escapeControls('a\x1bb\x7fc\x9bd\u2066e\tf')).toBe('a\\u001bb\\u007fc\\u009bd\\u2066e\\u0009f');
+    expect(escapeControls('ümlaut – ok')).toBe('ümlaut – ok');
+  });
+});
+
+describe('Dutch report', () => {
+  it('uses the Dutch titles, summaries, advice, phase names and own words', () => {
+    const text = checkText({ ...pixelSite(), lang: 'nl' });
+    expect(text).toMatch(/^cookiewatch-controle van https:\/\/www\.volgdorp\.nl\/\n/);
+    expect(text).toContain('Cijfer E: advertentie- of social-mediatracking vóór toestemming');
+    expect(text).toContain('1 probleem gevonden:');
+    expect(text).toContain('1. Tracking vóór toestemming  [tracking_before_consent]');
+    expect(text).toMatch(/Voordat de bezoeker iets koos, laadde de site advertentie- of social-mediatracking: Meta Pixel\s+\(Meta Platforms, US\)\./);
+    expect(text).toContain('- vóór toestemming, startpagina, pagina 3: verzoek https://connect.facebook.net/en_US/fbevents.js');
+    expect(text).toContain('geplaatst door script https://connect.facebook.net/en_US/fbevents.js');
+    expect(text).toContain('Meta Pixel, regel facebook-pixel:request:connect.facebook.net/fbevents.js');
+    expect(text).toContain('Waarom dit ertoe doet:');
+    expect(text).toMatch(/Wat u kunt doen:\n\s+1\. Laad deze trackers pas/);
+    expect(text).toMatch(/2\. Meta Pixel: verwijder hem/);
+    expect(text).toContain('Vóór toestemming (niets aangeklikt): Meta Pixel');
+    expect(text).toContain('Na weigeren: geen trackers gevonden');
+    expect(text).toContain('Cookiemelding: niet gevonden');
+    expect(text).not.toMatch(/Evidence|What to do|Why it matters|no trackers found/);
+  });
+
+  it('gives the JSON in Dutch but keeps the stored English explanation', () => {
+    const doc = checkDocument({ ...pixelSite(), lang: 'nl' });
+    expect(doc.lang).toBe('nl');
+    expect(doc.gradeMeaning).toBe('advertentie- of social-mediatracking vóór toestemming');
+    expect(doc.verdicts[0]).toMatchObject({ title: 'Tracking vóór toestemming' });
+    expect(doc.verdicts[0]!.summary).toMatch(/^Voordat de bezoeker iets koos/);
+    expect(doc.verdicts[0]!.explanation).toMatch(/^Before the visitor made any choice/);
+  });
+});
+
+describe('--fail-on', () => {
+  it('accepts known ids and "any", without duplicates', () => {
+    expect(parseFailOn('tracking_before_consent')).toEqual(['tracking_before_consent']);
+    expect(parseFailOn(' tracking_before_consent , tracking_after_reject,tracking_before_consent')).toEqual([
+      'tracking_before_consent',
+      'tracking_after_reject',
+    ]);
+    expect(parseFailOn('any')).toEqual(['any']);
+    for (const id of FAIL_ON_VERDICTS) expect(parseFailOn(id)).toEqual([id]);
+  });
+
+  it('refuses unknown ids, naming the valid ones, and an empty list', () => {
+    expect(() => parseFailOn('tracking_before_consent,tracking')).toThrow(FailOnError);
+    expect(() => parseFailOn('tracking')).toThrow(
+      '--fail-on: unknown verdict "tracking"; valid: any, tracking_before_consent, analytics_before_consent, tracking_without_banner, ' +
+        'tracking_after_reject, no_reject_on_first_layer, consent_signal_ignored',
+    );
+    // A failed scan always fails the check; it is not something to opt into.
+    expect(() => parseFailOn('inconclusive')).toThrow(/unknown verdict "inconclusive"/);
+    expect(() => parseFailOn(' , ')).toThrow(/needs at least one verdict id/);
+    expect(() => parseFailOn('\x1b[2J')).toThrow(/"\\u001b\[2J"/);
+  });
+
+  it('matches the listed verdicts, in the site\'s order; any matches every verdict but inconclusive', () => {
+    const found = ['analytics_before_consent', 'tracking_before_consent', 'no_reject_on_first_layer'];
+    expect(failOnMatches(undefined, found)).toEqual([]);
+    expect(failOnMatches(['tracking_after_reject'], found)).toEqual([]);
+    expect(failOnMatches(['no_reject_on_first_layer', 'tracking_before_consent'], found)).toEqual(['tracking_before_consent', 'no_reject_on_first_layer']);
+    expect(failOnMatches(['any'], found)).toEqual(found);
+    expect(failOnMatches(['any'], ['inconclusive'])).toEqual([]);
+    expect(failOnMatches(['any'], [])).toEqual([]);
+  });
+
+  it('sets the exit code: 0 without a listed verdict, 3 with one, 1 for an unclassified scan', () => {
+    const { site: s } = pixelSite();
+    expect(checkOutcome(s, undefined)).toEqual({ exitCode: 0, matched: [], failed: false });
+    expect(checkOutcome(s, ['tracking_after_reject'])).toEqual({ exitCode: 0, matched: [], failed: false });
+    expect(checkOutcome(s, ['tracking_before_consent'])).toEqual({ exitCode: EXIT_VERDICT_FOUND, matched: ['tracking_before_consent'], failed: true });
+    expect(checkOutcome(s, ['any']).exitCode).toBe(EXIT_VERDICT_FOUND);
+    const unclassified = site();
+    delete unclassified.grade;
+    expect(checkOutcome(unclassified, ['any']).exitCode).toBe(1);
+    expect(checkText({ site: unclassified, evidence: [], lang: 'en' })).toContain('No grade: ');
+  });
+});
+
+describe('checkDocument', () => {
+  it('has the stable shape, all evidence unclipped, advice and the fail-on outcome', () => {
+    const input: CheckInput = { ...pixelSite(), failOn: ['tracking_before_consent'], stored: { db: 'kept.sqlite', runId: 3 } };
+    const doc = checkDocument(input);
+    expect(Object.keys(doc)).toEqual([
+      'url', 'finalUrl', 'status', 'grade', 'gradeMeaning', 'lang', 'verdicts', 'trackers', 'banner', 'consent',
+      'accountIds', 'failOn', 'failOnMatched', 'failed', 'exitCode', 'db', 'runId',
+    ]);
+    expect(doc).toMatchObject({
+      url: 'https://www.volgdorp.nl/', status: 'ok', grade: 'E', failOn: ['tracking_before_consent'],
+      failOnMatched: ['tracking_before_consent'], failed: true, exitCode: 3, db: 'kept.sqlite', runId: 3,
+      banner: { found: false, cmp: null, rejectOnFirstLayer: null },
+      consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: false } },
+    });
+    const v = doc.verdicts[0]!;
+    expect(Object.keys(v)).toEqual(['id', 'title', 'summary', 'explanation', 'trackers', 'evidence', 'why', 'advice']);
+    expect(v.evidence).toHaveLength(8);
+    expect(v.evidence[1]).toMatchObject({ phase: 'pre', trackerId: 'facebook-pixel', tracker: 'Meta Pixel', rule: 'facebook-pixel:request:www.facebook.com/tr', kind: 'request' });
+    expect((v.evidence[1] as { url: string }).url).toHaveLength('https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&'.length + 400);
+    expect(v.advice).toHaveLength(2);
+    expect(v.advice[1]).toMatch(/^Meta Pixel: /);
+    expect(doc.trackers.pre).toEqual([{ ...PIXEL, reported: true }, { ...NAMED_ONLY, reported: false }]);
+    expect(JSON.parse(checkJson(input))).toEqual(doc);
+  });
+
+  it('finds tracker-specific advice for a verdict without evidence rows through the site\'s tracker lists', () => {
+    const { site: s } = pixelSite();
+    const doc = checkDocument({ site: s, evidence: [], lang: 'en' });
+    expect(doc.verdicts[0]!.advice[1]).toMatch(/^Meta Pixel: remove it unless/);
+    expect(doc.verdicts[0]!.evidence).toEqual([]);
+    expect(doc.failOn).toBeNull();
+    expect(doc.db).toBeNull();
+  });
+});
+
+describe('checkCommand input checks (no browser)', () => {
+  const run = (args: string[]) => checkCommand().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} }).parseAsync(args, { from: 'user' });
+
+  it('refuses a malformed URL with a usage error', async () => {
+    await expect(run(['https://exa mple.nl/'])).rejects.toThrow(UsageError);
+    await expect(run(['ftp://www.example.nl/'])).rejects.toThrow(/not an http\(s\) URL/);
+  });
+
+  it('refuses an unknown --fail-on id with a usage error naming the valid ones', async () => {
+    await expect(run(['www.example.nl', '--fail-on', 'tracking'])).rejects.toThrow(
+      new UsageError(
+        '--fail-on: unknown verdict "tracking"; valid: any, tracking_before_consent, analytics_before_consent, tracking_without_banner, ' +
+          'tracking_after_reject, no_reject_on_first_layer, consent_signal_ignored',
+      ),
+    );
+  });
+});
