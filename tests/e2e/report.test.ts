@@ -3,13 +3,20 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCRIPTWOLDE_COOKIE, SCRIPTWOLDE_PAYLOAD, storySites, WISSELMEER_PIXEL } from '../../fixtures/hosts/story.js';
+import {
+  SCRIPTWOLDE_COOKIE,
+  SCRIPTWOLDE_PAYLOAD,
+  SCRIPTWOLDE_PIXEL,
+  SCRIPTWOLDE_TITLE,
+  storySites,
+  WISSELMEER_PIXEL,
+} from '../../fixtures/hosts/story.js';
 import { writeFixtureListCsv } from '../../fixtures/lists.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
 import { fixtureSites } from '../../fixtures/sites.js';
 import { findBrowser } from '../../src/browser/find.js';
 import { chromiumArgs } from '../../src/browser/launch.js';
-import { QUICK, ROOT, runCli, tempDb, type CliResult } from './helpers.js';
+import { QUICK, readDb, ROOT, runCli, tempDb, type CliResult } from './helpers.js';
 
 // The issue's "done when": two nightly runs over the fixture internet; between them Wisselmeer removes
 // its Meta Pixel. The diff, the export and the HTML report must each tell that story, and the report,
@@ -45,7 +52,7 @@ beforeAll(async () => {
   const scan = () =>
     runCli([
       'scan', '--list', list, '--db', dbPath, '--host-resolver-rules', server.hostResolverRules,
-      '--ignore-https-errors', '--concurrency', '2', ...QUICK,
+      '--ignore-https-errors', '--concurrency', '2', '--store-values', ...QUICK,
     ]);
   runs.push(await scan());
   server.setScenario(WISSELMEER_PIXEL, 'removed');
@@ -139,6 +146,46 @@ describe('two runs, a tracker removed in between', () => {
   });
 });
 
+describe('what the database holds', () => {
+  type Row = Record<string, unknown>;
+  /** Rows of `table` in the pre phase of `url` in run `runId`. */
+  const rows = (table: 'cookies' | 'storage' | 'pages' | 'requests' | 'findings', url: string, runId: number): Row[] => {
+    const db = readDb(dbPath);
+    try {
+      return db
+        .prepare(
+          `SELECT x.* FROM ${table} x JOIN phases p ON p.id = x.phase_id JOIN site_scans s ON s.id = p.site_scan_id
+           JOIN sites t ON t.id = s.site_id WHERE t.url = ? AND s.run_id = ? AND p.name = 'pre' ORDER BY x.id`,
+        )
+        .all(url, runId) as Row[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('Scriptwolde: the hostile strings are recorded verbatim, as observations and as evidence', () => {
+    const cookie = rows('cookies', SCRIPTWOLDE, 2).find((c) => String(c.name).startsWith('_hj'));
+    expect(cookie).toMatchObject({ name: SCRIPTWOLDE_COOKIE, value: SCRIPTWOLDE_PAYLOAD, party: 'first-party', setter: 'script' });
+    const hotjar = rows('findings', SCRIPTWOLDE, 2).filter((f) => f.tracker_id === 'hotjar');
+    expect(hotjar).toMatchObject([{ evidence_kind: 'cookie', cookie_row_id: cookie?.id }]);
+    expect(rows('storage', SCRIPTWOLDE, 2).map((s) => s.key)).toContain(SCRIPTWOLDE_PAYLOAD);
+    expect(rows('pages', SCRIPTWOLDE, 2)[0]).toMatchObject({ kind: 'start', title: SCRIPTWOLDE_TITLE });
+    const hit = `https://www.facebook.com/tr?id=${SCRIPTWOLDE_PIXEL}&ev=PageView&dl=${encodeURIComponent(SCRIPTWOLDE_PAYLOAD)}`;
+    const request = rows('requests', SCRIPTWOLDE, 2).find((r) => r.url === hit);
+    expect(request).toBeDefined();
+    const pixel = rows('findings', SCRIPTWOLDE, 2).filter((f) => f.tracker_id === 'facebook-pixel' && f.evidence_kind === 'request');
+    expect(pixel.map((f) => f.request_row_id)).toContain(request?.id);
+  });
+
+  it('Wisselmeer: no request to Facebook in run 2, Google Analytics in both', () => {
+    const ids = (run: number) => new Set(rows('findings', WISSELMEER, run).map((f) => f.tracker_id));
+    expect([...ids(1)]).toEqual(expect.arrayContaining(['facebook-pixel', 'google-analytics']));
+    expect(ids(2).has('facebook-pixel')).toBe(false);
+    expect(ids(2).has('google-analytics')).toBe(true);
+    expect(rows('requests', WISSELMEER, 2).filter((r) => /facebook\.(com|net)/.test(String(r.url)))).toEqual([]);
+  });
+});
+
 describe('the report in a browser', () => {
   it('writes a league table, trends, accounts and a page per site, each with screenshots', () => {
     const files = readdirSync(outEn);
@@ -225,6 +272,8 @@ describe('the report in a browser', () => {
     // Escaping, not the CSP, kept them text: no element was made from them.
     expect(await page.$$('img[src="x"]')).toHaveLength(0);
     expect(await page.$$('main script')).toHaveLength(0);
+    // Values are stored only on request and never shown: the storage value and the cookie value are absent.
+    expect(await page.textContent('body')).not.toContain('alert(3)');
     await page.screenshot({ path: join(ARTIFACTS, 'site-scriptwolde.png'), fullPage: true });
     for (const file of ['index.html', 'trends.html', 'accounts.html']) await open(outEn, file);
     expect(dialogs).toEqual([]);

@@ -170,7 +170,7 @@ describe('checkText: a site with a verdict', () => {
 
   it('says where a kept scan is', () => {
     const kept = checkText({ ...pixelSite(), stored: { db: 'check.sqlite', runId: 7 } });
-    expect(kept).toMatch(/The scan is kept in check\.sqlite as run 7 \(cookiewatch export --db check\.sqlite --run 7\)\.\n$/);
+    expect(kept).toMatch(/The scan is kept in check\.sqlite as run 7 \(cookiewatch report --db check\.sqlite --run 7 --out report\)\.\n$/);
     expect(text).not.toContain('is kept in');
   });
 
