@@ -110,7 +110,13 @@ export function verdictsOf(scan: SiteScanResult, findings: Finding[]): Verdict[]
     }
   }
   const reject = phase('reject');
-  if (reject && reject.consent.action === 'reject' && reject.consent.clicks.length > 0) {
+  // Only a refusal that was made and took (the banner went away after a reject or save click) can be
+  // broken: a click on "settings" that led nowhere, or a failed click, left an undecided visitor.
+  const refused =
+    reject?.consent.action === 'reject' &&
+    reject.consent.success &&
+    reject.consent.clicks.some((c) => c.role === 'reject' || c.role === 'save');
+  if (reject && refused) {
     const after = inPhase('reject').filter((f) => isTrackingOrAnalytics(f) && afterClick(f, reject));
     if (after.length) {
       verdicts.push(

@@ -122,6 +122,29 @@ describe('verdictsOf', () => {
     expect(verdictsOf(s, [gaCookie, fbpCookie])[0]?.findings).toEqual([1]);
   });
 
+  it('a refusal that did not take (failed click, or only "settings" clicked): no tracking_after_reject', () => {
+    const late = finding({ phase: 'reject', trackerId: 'facebook-pixel', pageIndex: 1 });
+    const failed = scan([phase('pre', banner), phase('reject', { ...rejected, success: false })]);
+    expect(ids(failed, [late])).toEqual([]);
+    const settingsOnly = {
+      ...banner,
+      clicks: [{ text: 'Instellingen', frameUrl: 'https://www.gemeente.nl/', layer: 1 as const, role: 'settings' as const }],
+      success: false,
+    };
+    expect(ids(scan([phase('pre', banner), phase('reject', settingsOnly)]), [late])).toEqual([]);
+    // Even a phase marked successful needs the refusing click itself.
+    expect(ids(scan([phase('pre', banner), phase('reject', { ...settingsOnly, success: true })]), [late])).toEqual([]);
+    const saved = {
+      ...banner,
+      clicks: [
+        { text: 'Instellingen', frameUrl: 'https://www.gemeente.nl/', layer: 1 as const, role: 'settings' as const },
+        { text: 'Opslaan', frameUrl: 'https://www.gemeente.nl/', layer: 2 as const, role: 'save' as const },
+      ],
+      success: true,
+    };
+    expect(ids(scan([phase('pre', banner), phase('reject', saved)]), [late])).toEqual(['tracking_after_reject']);
+  });
+
   it('no reject click made (no banner): no tracking_after_reject', () => {
     const s = scan([phase('pre'), phase('reject')]);
     expect(ids(s, [finding({ phase: 'reject', trackerId: 'facebook-pixel', pageIndex: 2 })])).toEqual([]);
