@@ -40,6 +40,7 @@ export function reportCommand(): Command {
           out: o.out,
           lang: o.lang,
           toolVersion: toolVersion(),
+          dbPath: o.db,
           ...(o.run !== undefined ? { runId: o.run } : {}),
           ...(o.title !== undefined ? { title: o.title } : {}),
         });

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { phasesOfRun } from '../../diff/diff.js';
 import {
   findingEvidenceOfSiteScan,
@@ -36,6 +36,8 @@ export interface ReportOptions {
   lang: Lang;
   title?: string;
   toolVersion: string;
+  /** The database read, so a report never replaces the folder that holds it. */
+  dbPath?: string;
 }
 
 export interface ReportResult {
@@ -45,12 +47,33 @@ export interface ReportResult {
   screenshots: number;
 }
 
-function checkOutDir(out: string): void {
+/** What a report folder holds; anything else in it was put there by someone else and is never deleted. */
+const REPORT_ENTRIES = new Set([MARKER, 'index.html', 'trends.html', 'accounts.html', 'sites']);
+
+/**
+ * The report replaces --out as a whole, so --out must hold nothing but an earlier report: not the
+ * user's files (a CNAME, a .git folder), not the database, not the folder the user stands in.
+ */
+function checkOutDir(out: string, dbPath: string | undefined): void {
+  const inside = (p: string) => p === out || p.startsWith(out.endsWith(sep) ? out : out + sep);
+  if (dirname(out) === out) throw new ReportError(`--out ${out} is the root of the file system; choose a folder for the report`);
+  if (inside(resolve(process.cwd()))) {
+    throw new ReportError(`--out ${out} is the current folder or holds it; choose a folder of its own, e.g. ${join(out, 'report')}`);
+  }
+  if (dbPath && inside(resolve(dbPath))) throw new ReportError(`the database ${dbPath} is inside --out ${out}; write the report to another folder`);
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new ReportError(`${out} exists and is not a folder`);
   const entries = readdirSync(out);
-  if (entries.length && !entries.includes(MARKER)) {
+  if (!entries.length) return;
+  if (!entries.includes(MARKER)) {
     throw new ReportError(`${out} is not empty and holds no cookiewatch report; choose an empty or new folder`);
+  }
+  const foreign = entries.filter((e) => !REPORT_ENTRIES.has(e));
+  if (foreign.length) {
+    throw new ReportError(
+      `${out} holds files a report did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); ` +
+        'the report replaces its folder, so choose one that holds only the report',
+    );
   }
 }
 
@@ -62,7 +85,7 @@ export function writeReport(db: Database, o: ReportOptions): ReportResult {
     throw new ReportError(getRun(db, chosen) ? `run ${chosen} has no finished site scans; there is nothing to report` : `no run ${chosen} in the database`);
   }
   const out = resolve(o.out);
-  checkOutDir(out);
+  checkOutDir(out, o.dbPath);
 
   const runs: RunResults[] = available
     .filter((r) => r.id <= chosen)
@@ -81,10 +104,10 @@ export function writeReport(db: Database, o: ReportOptions): ReportResult {
   const base = { lang, reportTitle, toolVersion: o.toolVersion };
 
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'sites'), { recursive: true });
   let screenshots = 0;
   try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(join(tmp, 'sites'), { recursive: true });
     writeFileSync(join(tmp, MARKER), `cookiewatch report of run ${chosen}\n`);
     writeFileSync(join(tmp, 'index.html'), page({ ...base, title: s.leagueTitle, root: '', current: 'league', script: true }, leaguePage(model, lang)));
     writeFileSync(join(tmp, 'trends.html'), page({ ...base, title: s.trendsTitle, root: '', current: 'trends' }, trendsPage(model, lang)));
@@ -104,14 +127,20 @@ export function writeReport(db: Database, o: ReportOptions): ReportResult {
       const title = row.result.name ?? row.result.url;
       writeFileSync(join(tmp, 'sites', `${row.slug}.html`), page({ ...base, title, root: '../' }, sitePage(row, details, model, lang)));
     }
+    // Swap: the old report stays whole until the new one is complete, and comes back if the swap fails.
+    const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
+    const hadOld = existsSync(out);
+    if (hadOld) renameSync(out, old);
+    try {
+      renameSync(tmp, out);
+    } catch (err) {
+      if (hadOld) renameSync(old, out);
+      throw err;
+    }
+    rmSync(old, { recursive: true, force: true });
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  // Swap: the old report stays whole until the new one is complete.
-  const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
-  if (existsSync(out)) renameSync(out, old);
-  renameSync(tmp, out);
-  rmSync(old, { recursive: true, force: true });
   return { runId: chosen, out, sitePages: model.rows.length, screenshots };
 }
