@@ -34,7 +34,7 @@ const VERDICTS: Record<VerdictId, VerdictGuide> = {
       nl:
         'Advertentie- en social-mediatrackers lezen en plaatsen kenmerken op het apparaat van de bezoeker en geven het bezoek ' +
         'door aan de eigenaar van de tracker. Daarvoor is vooraf toestemming nodig (Telecommunicatiewet art. 11.7a); ' +
-        'ze laden voordat de bezoeker koos is een overtreding.',
+        'wie ze laadt voordat de bezoeker een keuze maakte, overtreedt die regel.',
     },
     todo: {
       en: 'Load these trackers only after the visitor clicks "accept" (let the consent tool block them until then), or remove them if nobody uses them.',
@@ -61,8 +61,8 @@ const VERDICTS: Record<VerdictId, VerdictGuide> = {
   tracking_without_banner: {
     title: { en: 'Tracking without asking', nl: 'Tracking zonder iets te vragen' },
     why: {
-      en: 'The site tracks its visitors but shows no consent banner at all, so a visitor cannot refuse.',
-      nl: 'De site volgt haar bezoekers maar toont helemaal geen cookiemelding: een bezoeker kan niet weigeren.',
+      en: 'The site tracks its visitors and we found no consent banner: a visitor is not asked, and cannot refuse.',
+      nl: 'De site volgt haar bezoekers en we vonden geen cookiemelding: een bezoeker wordt niets gevraagd en kan niet weigeren.',
     },
     todo: {
       en: 'Remove the trackers, or add a consent banner that blocks them until the visitor accepts.',
@@ -83,8 +83,8 @@ const VERDICTS: Record<VerdictId, VerdictGuide> = {
   no_reject_on_first_layer: {
     title: { en: 'No reject button on the banner', nl: 'Geen weigerknop in de cookiemelding' },
     why: {
-      en: 'Refusing takes more steps than accepting. Consent must be as easy to refuse as to give; European data protection authorities (EDPB cookie banner taskforce, 2023) count a missing reject option on the first layer as a violation.',
-      nl: 'Weigeren kost meer stappen dan accepteren. Toestemming moet even makkelijk te weigeren zijn als te geven; de Europese privacytoezichthouders (EDPB, 2023) zien een ontbrekende weigerknop op de eerste laag als overtreding.',
+      en: 'Refusing takes more steps than accepting. Consent must be as easy to refuse as to give; most European data protection authorities (EDPB cookie banner taskforce, 2023) count a missing reject option on the first layer as a violation.',
+      nl: 'Weigeren kost meer stappen dan accepteren. Toestemming moet even makkelijk te weigeren zijn als te geven; de meeste Europese privacytoezichthouders (EDPB, 2023) zien een ontbrekende weigerknop op de eerste laag als overtreding.',
     },
     todo: {
       en: 'Put a "Reject all" button on the first layer of the banner, as visible as the accept button.',
@@ -152,8 +152,8 @@ const TRACKER_ADVICE: Record<string, Record<Lang, string>> = {
     nl: 'Microsoft Advertising (Bing UET): verwijder de tag, of laad hem pas na toestemming.',
   },
   youtube: {
-    en: 'YouTube: embed videos from www.youtube-nocookie.com (privacy-enhanced mode), better still behind a "play video" placeholder that loads YouTube only on a click.',
-    nl: 'YouTube: sluit video\'s in via www.youtube-nocookie.com (privacyvriendelijke modus), liever nog achter een afbeelding die YouTube pas laadt na een klik.',
+    en: 'YouTube: show a placeholder that loads the video only when the visitor clicks it; embedding from www.youtube-nocookie.com (privacy-enhanced mode) sets no YouTube cookies until play, but still contacts Google on page load.',
+    nl: 'YouTube: toon een afbeelding die de video pas laadt als de bezoeker erop klikt; insluiten via www.youtube-nocookie.com (privacyvriendelijke modus) plaatst tot het afspelen geen YouTube-cookies, maar maakt bij het laden nog steeds contact met Google.',
   },
   'youtube-nocookie': {
     en: 'youtube-nocookie.com still contacts Google on page load: show a placeholder that loads the video only when the visitor clicks it.',
@@ -259,7 +259,7 @@ export const GRADE_MEANING: Record<string, Record<Lang, string>> = {
   A: { en: 'no tracking or third parties before consent found', nl: 'geen tracking of derde partijen vóór toestemming gevonden' },
   B: {
     en: 'no reject button on the first layer, or other third parties (embeds, fonts, maps) before consent',
-    nl: 'geen weigerknop op de eerste laag, of andere derde partijen (video, lettertypen, kaarten) vóór toestemming',
+    nl: 'geen weigerknop op de eerste laag, of andere derde partijen (ingesloten inhoud, lettertypen, kaarten) vóór toestemming',
   },
   C: { en: 'third-party analytics before consent', nl: 'statistieken van derden vóór toestemming' },
   D: { en: 'consent signal ignored', nl: 'toestemmingssignaal genegeerd' },

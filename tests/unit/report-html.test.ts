@@ -71,6 +71,12 @@ describe('escaping', () => {
     expect(trusted('<style>').value).toBe('<style>');
   });
 
+  it('shows invisible and text-reordering characters as visible codes', () => {
+    expect(esc('_fbp\u202Eevil\u0007')).toBe('_fbp\\u{202E}evil\\u{0007}');
+    expect(esc('regel 1\nregel 2\ttab')).toBe('regel 1\nregel 2\ttab');
+    expect(html`<b>${'a\u2066b'}</b>`.value).toBe('<b>a\\u{2066}b</b>');
+  });
+
   it('links only http and https URLs', () => {
     expect(safeHref('https://www.volgdorp.nl/')).toBe('https://www.volgdorp.nl/');
     expect(safeHref('javascript:alert(1)')).toBeUndefined();
@@ -99,7 +105,10 @@ describe('page names', () => {
     ]);
     const slugs = siteSlugs([...codes.keys()], codes);
     expect(slugs.get('https://www.heerenveen.nl/')).toBe('gm0074-www.heerenveen.nl');
-    expect(slugs.get('https://www.heerenveen.nl/english/')).toBe('gm0074-www.heerenveen.nl-2');
+    expect(slugs.get('https://www.heerenveen.nl/english/')).toMatch(/^gm0074-www\.heerenveen\.nl-[0-9a-f]{8}$/);
+    // A page name does not depend on the rest of the list.
+    const alone = siteSlugs(['https://www.heerenveen.nl/english/'], codes);
+    expect(alone.get('https://www.heerenveen.nl/english/')).toBe(slugs.get('https://www.heerenveen.nl/english/'));
     expect(slugs.get('https://www.zonder-code.nl/')).toBe('www.zonder-code.nl');
     const evil = slugs.get('https://evil.example/')!;
     expect(evil).toMatch(/^[a-z0-9][a-z0-9.-]*$/);
@@ -179,8 +188,8 @@ describe('report model', () => {
     expect(m.trends.map((t) => t.analyticsBeforeConsent)).toEqual([0, 1]);
     const seen = m.sightings.get('https://www.volgdorp.nl/')!;
     const fb = seen.find((s) => s.trackerId === 'facebook-pixel')!;
-    expect(fb).toMatchObject({ current: false, seenIn: 1, first: { runId: 1 }, last: { runId: 1 } });
-    expect(seen.find((s) => s.trackerId === 'google-analytics')).toMatchObject({ current: true, seenIn: 2, first: { runId: 1 }, last: { runId: 2 } });
+    expect(fb).toMatchObject({ current: 'no', seenIn: 1, first: { runId: 1 }, last: { runId: 1 } });
+    expect(seen.find((s) => s.trackerId === 'google-analytics')).toMatchObject({ current: 'yes', seenIn: 2, first: { runId: 1 }, last: { runId: 2 } });
     expect(m.history.get('https://www.volgdorp.nl/')!.map((h) => [h.runId, h.grade])).toEqual([
       [2, 'C'],
       [1, 'E'],
@@ -202,8 +211,61 @@ describe('report model', () => {
     }
     const fb = m.sightings.get('https://www.volgdorp.nl/')!.find((s) => s.trackerId === 'facebook-pixel')!;
     expect(fb.last.runId).toBe(1);
-    expect(fb.current).toBe(false);
+    // The failed scan could not see it: "not checked", never "gone".
+    expect(fb.current).toBe('not-checked');
     expect(m.trends[1]).toMatchObject({ ok: 0, failed: 1, trackingBeforeConsent: 0 });
+  });
+
+  it('an interrupted scan in this run is "not scanned", not "unchanged"', () => {
+    const stopped = { ...volgdorp([], '?'), status: 'interrupted' as const, grade: undefined, verdicts: [] };
+    delete stopped.grade;
+    const m = reportModel([run(1, [volgdorp([GA, FB], 'E')]), run(2, [stopped])], 2);
+    expect(m.rows[0]!.change.kind).toBe('not-scanned-now');
+    expect(m.sightings.get('https://www.volgdorp.nl/')!.every((s) => s.current === 'not-checked')).toBe(true);
+  });
+
+  it('a tracker seen only after accepting is not checked when this run\'s accept click failed', () => {
+    const accepted = (success: boolean) =>
+      site('https://www.klik.nl/', {
+        trackers: { pre: [], accept: [GA], reject: [] },
+        consent: { pre: { action: 'none', success: true }, accept: { action: 'accept', success }, reject: { action: 'reject', success: true } },
+      });
+    const m = reportModel([run(1, [accepted(true)]), run(2, [{ ...accepted(false), trackers: { pre: [], accept: [], reject: [] } }])], 2);
+    expect(m.sightings.get('https://www.klik.nl/')![0]!.current).toBe('not-checked');
+  });
+
+  it('equal sites share a rank; self-hosted analytics and consent tools are not listed before consent', () => {
+    const matomo = { ...tracker('matomo', 'Matomo', 1, 'analytics'), organisation: 'Gemeente A' };
+    const a = site('https://www.a.nl/', { code: 'GM0001', pre: [matomo, CONSENT_TOOL] });
+    const b = site('https://www.b.nl/', { code: 'GM0002' });
+    const c = site('https://www.c.nl/', { code: 'GM0003', grade: 'C', pre: [GA], verdicts: [{ id: 'analytics_before_consent', explanation: 'x', trackers: ['Google Analytics'] }] });
+    const m = reportModel([run(1, [a, b, c])], 1);
+    expect(m.rows.map((r) => [r.rank, r.result.code])).toEqual([
+      [1, 'GM0003'],
+      [2, 'GM0001'],
+      [2, 'GM0002'],
+    ]);
+    expect(m.rows[1]!.pre).toEqual([]);
+    expect(m.summary.topTrackersBeforeConsent.map((t) => t.id)).toEqual(['google-analytics']);
+  });
+
+  it('figures leave out unjudged scans; "after reject" counts only sites whose refusal took', () => {
+    const unjudged = site('https://www.u.nl/', { grade: undefined });
+    delete unjudged.grade;
+    const noRefusal = site('https://www.n.nl/', {
+      consent: { pre: { action: 'none', success: true }, accept: { action: 'accept', success: true }, reject: { action: 'reject', success: false } },
+    });
+    const m = reportModel([run(1, [unjudged, noRefusal, site('https://www.y.nl/')])], 1);
+    expect(m.summary).toMatchObject({ sites: 3, ok: 2, unjudged: 1, refused: 1 });
+  });
+
+  it('never shows a self-hosted Matomo site number as an account shared between sites', () => {
+    const withMatomo = (url: string) => site(url, { accountIds: [{ kind: 'matomo-site', value: '1' }] });
+    const m = reportModel([run(1, [withMatomo('https://www.a.nl/'), withMatomo('https://www.b.nl/')])], 1);
+    expect(m.accounts.map((a) => a.sites.length)).toEqual([1, 1]);
+    const out = accountsPage(m, 'en').value;
+    expect(out).toContain('No tracker account id is shared by two or more sites');
+    expect(out).toContain('2 other account ids are each on one site only');
   });
 
   it('groups shared account ids across sites, most shared first', () => {

@@ -29,15 +29,19 @@ export const accountKindLabel = (kind: string): string => KIND_LABEL[kind] ?? ki
 
 export function accountsPage(model: ReportModel, lang: Lang): Html {
   const s = STRINGS[lang];
-  if (!model.accounts.length) return html`<h1>${s.accountsTitle}</h1><p>${s.noAccounts}</p>`;
+  const shared = model.accounts.filter((a) => a.sites.length >= 2);
+  const single = model.accounts.length - shared.length;
+  const rest = single ? html`<p class="note">${s.singleAccounts(single)}</p>` : '';
+  if (!shared.length) return html`<h1>${s.accountsTitle}</h1><p class="note">${s.accountsIntro}</p><p>${s.noAccounts}</p>${rest}`;
   return html`<h1>${s.accountsTitle}</h1>
 <p class="note">${s.accountsIntro}</p>
 <table id="accounts">
 <thead><tr><th>${s.colKind}</th><th>${s.colId}</th><th class="num">${s.colSites}</th><th>${s.colSite}</th></tr></thead>
-<tbody>${model.accounts.map(
+<tbody>${shared.map(
     (a) => html`<tr><td>${accountKindLabel(a.kind)}</td><td class="evidence">${a.value}</td><td class="num">${a.sites.length}</td><td>${a.sites.map(
       (site, i) => html`${i ? ', ' : ''}<a href="sites/${site.slug}.html">${site.name ?? site.url}</a>`,
     )}</td></tr>`,
   )}</tbody>
-</table>`;
+</table>
+${rest}`;
 }

@@ -10,14 +10,14 @@ export interface Series {
   values: number[];
 }
 
-export function lineChart(title: string, xLabels: string[], series: Series[]): Html {
+export function lineChart(title: string, xLabels: string[], series: Series[], scale: { max?: number; unit?: string } = {}): Html {
   const width = 760;
   const height = 300;
   const left = 44;
   const right = 16;
   const top = 16;
   const bottom = 48;
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const max = scale.max ?? Math.max(1, ...series.flatMap((s) => s.values));
   const step = niceStep(max);
   const yMax = Math.ceil(max / step) * step;
   const n = xLabels.length;
@@ -29,12 +29,16 @@ export function lineChart(title: string, xLabels: string[], series: Series[]): H
   const every = Math.max(1, Math.ceil(n / 12));
   return html`<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}">
 <title>${title}</title>
-${ticks.map((v) => html`<line x1="${left}" x2="${width - right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e7eb"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`)}
-${xLabels.map((label, i) => (i % every === 0 || i === n - 1 ? html`<text x="${x(i)}" y="${height - bottom + 18}" text-anchor="middle">${label}</text>` : ''))}
+${ticks.map((v) => html`<line x1="${left}" x2="${width - right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e7eb"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v}${scale.unit ?? ''}</text>`)}
+${xLabels.map((label, i) =>
+  i % every === 0 || i === n - 1
+    ? html`<text x="${x(i)}" y="${height - bottom + 18}" text-anchor="${n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle'}">${label}</text>`
+    : '',
+)}
 ${series.map(
   (s) => html`<g class="series">
 <polyline fill="none" stroke="${s.stroke}" stroke-width="2.5" points="${s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>
-${s.values.map((v, i) => html`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${s.stroke}"><title>${s.label}: ${v} (${xLabels[i] ?? ''})</title></circle>`)}
+${s.values.map((v, i) => html`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${s.stroke}"><title>${s.label}: ${v}${scale.unit ?? ''} (${xLabels[i] ?? ''})</title></circle>`)}
 </g>`,
 )}
 </svg>

@@ -15,9 +15,18 @@ export function isHtml(v: unknown): v is Html {
   return typeof v === 'object' && v !== null && (v as Partial<Html>)[HTML] === true;
 }
 
+/**
+ * Characters a browser does not show but obeys: control characters, and the marks and overrides that
+ * reorder text (a cookie name with U+202E could display its evidence backwards). A website cannot
+ * want them in evidence; the report shows each as a visible \u{…}.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2066-\u2069\uFEFF]/g;
+
 /** Text for element content and quoted attribute values alike. */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text
+    .replace(INVISIBLE, (c) => `\\u{${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}}`)
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export type Interpolation = Html | string | number | boolean | null | undefined | readonly Interpolation[];

@@ -1,4 +1,4 @@
-import { GRADE_MEANING, type Lang } from '../advice.js';
+import { GRADE_MEANING, PHASE_LABEL, verdictTitle, type Lang } from '../advice.js';
 import { html, join, type Html } from './escape.js';
 import { formatDate, formatPercent, STRINGS, type Strings } from './i18n.js';
 import type { LeagueRow, ReportModel, RowChange } from './model.js';
@@ -29,18 +29,19 @@ function figures(model: ReportModel, s: Strings, lang: Lang): Html {
 <ul class="figures">
 ${item(v('tracking_before_consent'), s.figTracking(m))}
 ${item(v('analytics_before_consent'), s.figAnalytics(m))}
-${item(v('tracking_after_reject'), s.figAfterReject(m))}
+${item(v('tracking_after_reject'), s.figAfterReject(f.refused))}
 ${item(formatPercent(f.googleAnalytics.any, m, lang), s.figGoogleAnalytics(f.googleAnalytics.any, m))}
 ${item(v('tracking_without_banner'), s.figNoBanner)}
 ${item(v('no_reject_on_first_layer'), s.figNoReject)}
 </ul>
 ${f.failed + f.interrupted > 0 ? html`<p class="note">${s.figFailed(f.failed + f.interrupted, f.sites)}</p>` : ''}
+${f.unjudged > 0 ? html`<p class="note">${s.figUnjudged(f.unjudged)}</p>` : ''}
 ${top.length
     ? html`<h3>${s.topTrackers}</h3><ol>${top.map((t) => html`<li>${t.name} <span class="muted">(${t.organisation})</span>: ${s.sitesCount(t.sites)}</li>`)}</ol>`
     : ''}`;
 }
 
-function changeCell(change: RowChange, s: Strings): { text: Html; value: string } {
+function changeCell(change: RowChange, s: Strings, lang: Lang): { text: Html; value: string } {
   switch (change.kind) {
     case 'first-run':
       return { text: html`${s.changeFirstRun}`, value: '' };
@@ -48,6 +49,8 @@ function changeCell(change: RowChange, s: Strings): { text: Html; value: string 
       return { text: html`${s.changeNewSite}`, value: '1 new' };
     case 'not-scanned-before':
       return { text: html`${s.changeNotScannedBefore}`, value: '1 not scanned' };
+    case 'not-scanned-now':
+      return { text: html`${s.changeNotScannedNow}`, value: '1 not scanned now' };
     case 'unchanged':
       return { text: html`<span class="muted">${s.changeUnchanged}</span>`, value: '0' };
     case 'changed': {
@@ -61,21 +64,29 @@ function changeCell(change: RowChange, s: Strings): { text: Html; value: string 
       const pre = d.trackers.pre;
       if (pre.added.length) parts.push(html`<span class="added">+ ${pre.added.join(', ')}</span>`);
       if (pre.removed.length) parts.push(html`<span class="removed">− ${pre.removed.join(', ')}</span>`);
-      const other = (['accept', 'reject'] as const).flatMap((p) => [...d.trackers[p].added, ...d.trackers[p].removed]);
-      if (!parts.length && (other.length || d.verdicts.added.length || d.verdicts.removed.length)) parts.push(html`${s.changeUnchanged}*`);
+      // Changes after accepting or rejecting, and verdicts: named, so a reader sees what moved.
+      for (const p of ['accept', 'reject'] as const) {
+        const c = d.trackers[p];
+        if (c.added.length || c.removed.length) {
+          parts.push(html`${s.changeInPhase(PHASE_LABEL[p][lang])} ${c.added.length ? html`<span class="added">+ ${c.added.join(', ')}</span> ` : ''}${c.removed.length ? html`<span class="removed">− ${c.removed.join(', ')}</span>` : ''}`);
+        }
+      }
+      if (d.verdicts.added.length || d.verdicts.removed.length) {
+        parts.push(html`${s.changeVerdicts} ${d.verdicts.added.length ? html`<span class="added">+ ${d.verdicts.added.map((v) => verdictTitle(v, lang)).join(', ')}</span> ` : ''}${d.verdicts.removed.length ? html`<span class="removed">− ${d.verdicts.removed.map((v) => verdictTitle(v, lang)).join(', ')}</span>` : ''}`);
+      }
       if (d.answerFailed.length) parts.push(html`<span class="muted">${s.changeAnswerFailed}</span>`);
       return { text: join(parts, html`<br>`), value: `3 ${d.gradeFrom ?? ''}${d.gradeTo ?? ''}` };
     }
   }
 }
 
-function row(r: LeagueRow, s: Strings): Html {
+function row(r: LeagueRow, s: Strings, lang: Lang): Html {
   const res = r.result;
   const ok = res.status === 'ok';
   const trackerIds = [...new Set([...r.pre.map((t) => t.id), ...(ok ? res.trackers.reject.filter((t) => r.afterReject.includes(t.name)).map((t) => t.id) : [])])];
   const search = [res.name, res.code, res.url, res.group].filter(Boolean).join(' ').toLowerCase();
   const status = res.status === 'failed' ? s.failedAs(res.failureClass ?? '?') : res.status === 'interrupted' ? s.interrupted : '';
-  const change = changeCell(r.change, s);
+  const change = changeCell(r.change, s, lang);
   const banner = !ok ? '' : res.banner.found ? res.banner.cmp && res.banner.cmp !== 'heuristic' ? res.banner.cmp : s.bannerHomeMade : s.noBanner;
   const reject = !ok || !res.banner.found ? '–' : res.banner.rejectOnFirstLayer === undefined ? '?' : res.banner.rejectOnFirstLayer ? s.yes : s.no;
   return html`<tr data-group="${res.group ?? ''}" data-trackers="${trackerIds.join(' ')}" data-search="${search}" data-url="${res.url}">
@@ -111,7 +122,7 @@ ${figures(model, s, lang)}
 <table id="league">
 <thead><tr>${th(s.colRank, 'num')}${th(s.colSite)}${th(s.colGroup)}${th(s.colGrade, 'num')}${th(s.colPre, 'num')}${th(s.colAfterReject, 'num')}${th(s.colBanner)}${th(s.colReject)}${th(s.colChange)}</tr></thead>
 <tbody>
-${model.rows.map((r) => row(r, s))}
+${model.rows.map((r) => row(r, s, lang))}
 </tbody>
 </table>
 <h2>${s.gradesTitle}</h2>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { diffRuns, type RunDiff, type SiteDiff } from '../../diff/diff.js';
 import type { PhaseName } from '../../observe/types.js';
 import { isReportedTracker, type SiteResult, type TrackerSeen } from '../../store/results.js';
@@ -20,6 +21,7 @@ export type RowChange =
   | { kind: 'first-run' }
   | { kind: 'new-site' }
   | { kind: 'not-scanned-before' }
+  | { kind: 'not-scanned-now' }
   | { kind: 'unchanged' }
   | { kind: 'changed'; diff: SiteDiff };
 
@@ -28,7 +30,7 @@ export interface LeagueRow {
   rank?: number;
   slug: string;
   result: SiteResult;
-  /** Reported trackers (our rules, seriousness ≥ 1) before consent. */
+  /** Trackers and third parties (our rules, seriousness ≥ 2) before consent. */
   pre: TrackerSeen[];
   /** Trackers that carry the tracking_after_reject verdict: those seen after the reject click. */
   afterReject: string[];
@@ -38,7 +40,12 @@ export interface LeagueRow {
 export interface Summary {
   /** Site scans in the run (finished or not). */
   sites: number;
+  /** Successful and judged scans: what every figure counts. */
   ok: number;
+  /** Successful scans without a grade (classification failed; `reclassify` judges them). */
+  unjudged: number;
+  /** Of `ok`: sites whose reject click worked, the ones "after reject" can be said of. */
+  refused: number;
   failed: number;
   interrupted: number;
   /** Sites (of ok) with each verdict. */
@@ -47,7 +54,7 @@ export interface Summary {
   googleAnalytics: { any: number; beforeConsent: number };
   /** Sites (of ok) with a consent banner. */
   withBanner: number;
-  /** Reported trackers before consent, by number of sites, most common first. */
+  /** Trackers and third parties (seriousness ≥ 2) before consent, by number of sites, most common first. */
   topTrackersBeforeConsent: Array<{ id: string; name: string; organisation: string; sites: number }>;
   grades: Record<string, number>;
 }
@@ -71,8 +78,11 @@ export interface TrackerSighting {
   phases: PhaseName[];
   first: { runId: number; startedAt: string };
   last: { runId: number; startedAt: string };
-  /** Seen in the report's run. */
-  current: boolean;
+  /**
+   * In the report's run: seen, not seen, or not checked (its scan failed or was interrupted, or the
+   * tracker was only ever seen after a banner answer that did not work this time).
+   */
+  current: 'yes' | 'no' | 'not-checked';
   /** Successful scans of the site that saw it, out of all successful scans of the site. */
   seenIn: number;
 }
@@ -111,24 +121,34 @@ export interface ReportModel {
 
 const GRADE_ORDER = ['F', 'E', 'D', 'C', 'B', 'A'];
 const reported = (ts: TrackerSeen[]) => ts.filter(isReportedTracker);
+/**
+ * What the table lists before consent: third parties our rules know that get the visitor's data
+ * (seriousness 2 and up: analytics, advertising, embeds, fonts, maps). Self-hosted analytics (1) is
+ * fine and consent tools (0) are not trackers.
+ */
+export const handsDataToThirdParty = (t: TrackerSeen): boolean => t.source === 'rules' && t.seriousness >= 2;
 const hasVerdict = (r: SiteResult, id: string) => r.verdicts.some((v) => v.id === id);
 const sawGoogleAnalytics = (r: SiteResult, phases: PhaseName[]) =>
   phases.some((p) => r.trackers[p].some((t) => t.id === 'google-analytics' && t.source === 'rules'));
 const ALL_PHASES: PhaseName[] = ['pre', 'accept', 'reject'];
 
 /**
- * Page names: the code and host, lower-case, only [a-z0-9.-]; stable from run to run so a link to a
- * municipality's page keeps working. Two list entries on one host get a number.
+ * Page names: the code and host, lower-case, only [a-z0-9.-], so a link to a municipality's page keeps
+ * working from run to run. A list entry that is not a host's https root page gets a short hash of its
+ * URL, which depends on nothing else in the list.
  */
 export function siteSlugs(urls: readonly string[], codes: ReadonlyMap<string, string | undefined>): Map<string, string> {
   const slugs = new Map<string, string>();
   const used = new Set<string>();
   for (const url of [...new Set(urls)].sort()) {
-    let host: string;
+    let host = 'site';
+    let root = false;
     try {
-      host = new URL(url).hostname;
+      const u = new URL(url);
+      host = u.hostname;
+      root = u.protocol === 'https:' && u.port === '' && u.pathname === '/' && u.search === '';
     } catch {
-      host = 'site';
+      // not a URL: named by its hash below
     }
     const code = codes.get(url);
     const base =
@@ -138,7 +158,7 @@ export function siteSlugs(urls: readonly string[], codes: ReadonlyMap<string, st
         .replace(/^[-.]+|[-.]+$/g, '')
         .replace(/\.{2,}/g, '.')
         .slice(0, 80) || 'site';
-    let slug = base;
+    let slug = root ? base : `${base}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
     for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
     used.add(slug);
     slugs.set(url, slug);
@@ -146,29 +166,40 @@ export function siteSlugs(urls: readonly string[], codes: ReadonlyMap<string, st
   return slugs;
 }
 
-/** Worst grade first, then more trackers before consent, then by code and url: a stable order. */
+const rankable = (r: LeagueRow) => r.result.status === 'ok' && r.result.grade !== undefined && r.result.grade !== '?';
+
+/**
+ * What a rank rests on: the grade, then how many advertising or social trackers (seriousness 3), then
+ * how many other third parties loaded before consent. Sites equal in all three share a rank.
+ */
+function rankKey(r: LeagueRow): [number, number, number] {
+  const grade = GRADE_ORDER.indexOf(r.result.grade ?? '?');
+  return [grade === -1 ? 99 : grade, -r.pre.filter((t) => t.seriousness >= 3).length, -r.pre.length];
+}
+
+/** Worst first; within a rank by code, then url: a stable order. Unranked (failed) scans last. */
 function compareRows(a: LeagueRow, b: LeagueRow): number {
-  const rankable = (r: LeagueRow) => r.result.status === 'ok' && r.result.grade !== undefined && r.result.grade !== '?';
   if (rankable(a) !== rankable(b)) return rankable(a) ? -1 : 1;
-  const ga = GRADE_ORDER.indexOf(a.result.grade ?? '?');
-  const gb = GRADE_ORDER.indexOf(b.result.grade ?? '?');
-  if (ga !== gb) return (ga === -1 ? 99 : ga) - (gb === -1 ? 99 : gb);
-  const severity = (r: LeagueRow) => r.pre.reduce((sum, t) => sum + t.seriousness, 0);
-  if (severity(a) !== severity(b)) return severity(b) - severity(a);
+  const ka = rankKey(a);
+  const kb = rankKey(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
   const ca = a.result.code ?? '\uffff';
   const cb = b.result.code ?? '\uffff';
   if (ca !== cb) return ca < cb ? -1 : 1;
   return a.result.url < b.result.url ? -1 : a.result.url > b.result.url ? 1 : 0;
 }
 
+/** A successful scan that was also judged: the sites the figures are about. */
+const judged = (r: SiteResult) => r.status === 'ok' && r.grade !== undefined && r.grade !== '?';
+
 function summaryOf(run: RunResults): Summary {
-  const ok = run.results.filter((r) => r.status === 'ok');
+  const ok = run.results.filter(judged);
   const verdicts: Record<string, number> = {};
   const grades: Record<string, number> = {};
   const trackerSites = new Map<string, { id: string; name: string; organisation: string; sites: number }>();
   for (const r of ok) {
     for (const id of new Set(r.verdicts.map((v) => v.id))) verdicts[id] = (verdicts[id] ?? 0) + 1;
-    for (const t of reported(r.trackers.pre)) {
+    for (const t of r.trackers.pre.filter(handsDataToThirdParty)) {
       const entry = trackerSites.get(t.id) ?? { id: t.id, name: t.name, organisation: t.organisation, sites: 0 };
       entry.sites++;
       trackerSites.set(t.id, entry);
@@ -180,6 +211,8 @@ function summaryOf(run: RunResults): Summary {
     ok: ok.length,
     failed: run.results.filter((r) => r.status === 'failed').length,
     interrupted: run.results.filter((r) => r.status === 'interrupted').length,
+    unjudged: run.results.filter((r) => r.status === 'ok' && !judged(r)).length,
+    refused: ok.filter((r) => r.consent.reject?.action === 'reject' && r.consent.reject.success).length,
     verdicts,
     googleAnalytics: {
       any: ok.filter((r) => sawGoogleAnalytics(r, ALL_PHASES)).length,
@@ -192,7 +225,7 @@ function summaryOf(run: RunResults): Summary {
 }
 
 function trendOf(run: RunResults): TrendPoint {
-  const ok = run.results.filter((r) => r.status === 'ok');
+  const ok = run.results.filter(judged);
   return {
     runId: run.id,
     startedAt: run.startedAt,
@@ -212,34 +245,41 @@ function trendOf(run: RunResults): TrendPoint {
  */
 function sightingsOf(runs: RunResults[], current: RunResults): Map<string, TrackerSighting[]> {
   const bySite = new Map<string, Map<string, TrackerSighting>>();
-  const okScans = new Map<string, number>();
   for (const run of runs) {
     for (const r of run.results) {
       if (r.status !== 'ok') continue;
-      okScans.set(r.url, (okScans.get(r.url) ?? 0) + 1);
       const site = bySite.get(r.url) ?? new Map<string, TrackerSighting>();
       bySite.set(r.url, site);
       const seenNow = new Set<string>();
       for (const phase of ALL_PHASES) {
         for (const t of reported(r.trackers[phase])) {
           const at = { runId: run.id, startedAt: run.startedAt };
-          const s = site.get(t.id) ?? { trackerId: t.id, name: t.name, phases: [], first: at, last: at, current: false, seenIn: 0 };
+          const s = site.get(t.id) ?? { trackerId: t.id, name: t.name, phases: [], first: at, last: at, current: 'no', seenIn: 0 };
           if (!s.phases.includes(phase)) s.phases.push(phase);
           s.last = at;
           s.name = t.name;
           if (!seenNow.has(t.id)) s.seenIn++;
           seenNow.add(t.id);
-          if (run.id === current.id) s.current = true;
+          if (run.id === current.id) s.current = 'yes';
           site.set(t.id, s);
         }
       }
     }
   }
+  const now = new Map(current.results.map((r) => [r.url, r]));
   const out = new Map<string, TrackerSighting[]>();
   for (const [url, site] of bySite) {
+    const scan = now.get(url);
+    // A phase this run looked at as it did before: scanned, and for accept/reject with a working answer.
+    const checked = (p: PhaseName) =>
+      scan?.status === 'ok' && current.phases.includes(p) && (p === 'pre' || scan.consent[p]?.success === true);
     const list = [...site.values()];
-    for (const s of list) s.phases.sort((a, b) => ALL_PHASES.indexOf(a) - ALL_PHASES.indexOf(b));
-    out.set(url, list.sort((a, b) => Number(b.current) - Number(a.current) || a.name.localeCompare(b.name)));
+    for (const s of list) {
+      s.phases.sort((a, b) => ALL_PHASES.indexOf(a) - ALL_PHASES.indexOf(b));
+      if (s.current === 'no' && !s.phases.some(checked)) s.current = 'not-checked';
+    }
+    const order = { yes: 0, 'not-checked': 1, no: 2 };
+    out.set(url, list.sort((a, b) => order[a.current] - order[b.current] || a.name.localeCompare(b.name)));
   }
   return out;
 }
@@ -265,12 +305,18 @@ function historyOf(runs: RunResults[]): Map<string, HistoryEntry[]> {
   return out;
 }
 
+/**
+ * Account ids whose value only means something within one installation (a self-hosted Matomo's site
+ * number 1 is on hundreds of unrelated servers): kept per site, never shown as shared.
+ */
+const INSTANCE_SCOPED = new Set(['matomo-site']);
+
 function accountsOf(run: RunResults, slugs: Map<string, string>): SharedAccount[] {
   const byId = new Map<string, SharedAccount>();
   for (const r of run.results) {
     if (r.status !== 'ok') continue;
     for (const a of r.accountIds) {
-      const key = `${a.kind}\u0000${a.value}`;
+      const key = INSTANCE_SCOPED.has(a.kind) ? `${a.kind}\u0000${a.value}\u0000${r.url}` : `${a.kind}\u0000${a.value}`;
       const entry = byId.get(key) ?? { kind: a.kind, value: a.value, sites: [] };
       const site: SharedAccount['sites'][number] = { slug: slugs.get(r.url) ?? '', url: r.url };
       if (r.name !== undefined) site.name = r.name;
@@ -287,6 +333,7 @@ function accountsOf(run: RunResults, slugs: Map<string, string>): SharedAccount[
 function changeOf(url: string, diff: RunDiff | undefined): RowChange {
   if (!diff) return { kind: 'first-run' };
   if (diff.added.includes(url)) return { kind: 'new-site' };
+  if (diff.notScanned.to.includes(url)) return { kind: 'not-scanned-now' };
   if (diff.notScanned.from.includes(url)) return { kind: 'not-scanned-before' };
   const d = diff.sites.find((s) => s.url === url);
   return d ? { kind: 'changed', diff: d } : { kind: 'unchanged' };
@@ -319,18 +366,26 @@ export function reportModel(runs: readonly RunResults[], runId: number): ReportM
   const rows: LeagueRow[] = run.results.map((r) => ({
     slug: slugs.get(r.url)!,
     result: r,
-    pre: r.status === 'ok' ? reported(r.trackers.pre) : [],
+    pre: r.status === 'ok' ? r.trackers.pre.filter(handsDataToThirdParty) : [],
     afterReject: r.verdicts.find((v) => v.id === 'tracking_after_reject')?.trackers ?? [],
     change: changeOf(r.url, diff),
   }));
   rows.sort(compareRows);
-  let rank = 0;
-  for (const row of rows) if (row.result.status === 'ok' && row.result.grade && row.result.grade !== '?') row.rank = ++rank;
+  // Competition ranking (1, 2, 2, 4): equal sites share a rank.
+  let previousKey = '';
+  let previousRank = 0;
+  rows.forEach((row, i) => {
+    if (!rankable(row)) return;
+    const key = rankKey(row).join(',');
+    row.rank = key === previousKey ? previousRank : i + 1;
+    previousKey = key;
+    previousRank = row.rank;
+  });
 
   const trackers = new Map<string, string>();
   for (const row of rows) {
     for (const t of row.pre) trackers.set(t.id, t.name);
-    if (row.result.status === 'ok') for (const t of reported(row.result.trackers.reject)) if (row.afterReject.includes(t.name)) trackers.set(t.id, t.name);
+    if (row.result.status === 'ok') for (const t of row.result.trackers.reject) if (row.afterReject.includes(t.name)) trackers.set(t.id, t.name);
   }
 
   const model: ReportModel = {

@@ -23,10 +23,10 @@ const PHASES: PhaseName[] = ['pre', 'accept', 'reject'];
 const EVIDENCE_LIMIT = 8;
 
 function evidenceLine(e: FindingEvidence, s: Strings, lang: Lang, withPhase: boolean): Html {
-  const where = html`<span class="muted">${withPhase ? html`${PHASE_LABEL[e.phase][lang]} · ` : ''}${s.onPage(e.pageIndex)} · ${s.ruleLabel} ${e.rule}${e.source === 'trackerdb' ? html` · ${s.trackerdbNote}` : ''}</span>`;
+  const where = html`<span class="muted">${withPhase ? html`${PHASE_LABEL[e.phase][lang]} · ` : ''}${e.evidence.kind === 'cookie' ? s.firstSetOn(e.pageIndex) : s.onPage(e.pageIndex)} · ${s.ruleLabel} ${e.rule}${e.source === 'trackerdb' ? html` · ${s.trackerdbNote}` : ''}</span>`;
   const ev = e.evidence;
   if (ev.kind === 'request') {
-    return html`<li><b>${s.requestEv}</b> ${ev.method} <span class="evidence">${ev.url}</span> (${ev.resourceType}) ${where}</li>`;
+    return html`<li><b>${s.requestEv}</b> ${ev.method} <span class="evidence">${ev.url}</span> (${ev.resourceType}) ${where} <span class="muted">· ${s.atTime((ev.timeMs / 1000).toFixed(1))}</span></li>`;
   }
   if (ev.kind === 'cookie') {
     const setBy =
@@ -188,7 +188,7 @@ ${others.length
 ${sightings.length
     ? html`<h3>${s.sightingsTitle}</h3><table class="sightings"><thead><tr><th>${s.colTracker}</th><th>${s.colPhases}</th><th>${s.colFirst}</th><th>${s.colLast}</th><th>${s.colNow}</th></tr></thead>
 <tbody>${sightings.map(
-        (x) => html`<tr><td>${x.name}</td><td>${x.phases.map((p) => PHASE_LABEL[p][lang]).join('; ')}</td><td>${formatDate(x.first.startedAt)}</td><td>${formatDate(x.last.startedAt)}</td><td>${x.current ? s.yes : s.no}</td></tr>`,
+        (x) => html`<tr><td>${x.name}</td><td>${x.phases.map((p) => PHASE_LABEL[p][lang]).join('; ')}</td><td>${formatDate(x.first.startedAt)}</td><td>${formatDate(x.last.startedAt)}</td><td>${x.current === 'yes' ? s.yes : x.current === 'no' ? s.no : s.notChecked}</td></tr>`,
       )}</tbody></table>`
     : ''}`;
 }

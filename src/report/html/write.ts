@@ -87,8 +87,12 @@ export function writeReport(db: Database, o: ReportOptions): ReportResult {
   const out = resolve(o.out);
   checkOutDir(out, o.dbPath);
 
+  // Trends and changes compare runs of the same list (a one-site check kept in the nightly database,
+  // or a scan of another list, is no step in its history).
+  const listOf = (id: number) => getRun(db, id)?.listSource;
+  const list = listOf(chosen);
   const runs: RunResults[] = available
-    .filter((r) => r.id <= chosen)
+    .filter((r) => r.id <= chosen && listOf(r.id) === list)
     .map((r) => ({
       id: r.id,
       startedAt: r.startedAt,
