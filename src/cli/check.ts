@@ -9,10 +9,13 @@ import {
   checkText,
   escapeControls,
   EXIT_NOT_SCANNED,
+  EXIT_SIGINT,
+  EXIT_SIGTERM,
   EXIT_VERDICT_FOUND,
   FAIL_ON_VERDICTS,
   FailOnError,
   parseFailOn,
+  signalExitCode,
   type CheckInput,
 } from '../report/check-text.js';
 import { DEFAULT_BATCH_OPTIONS, runScan } from '../scan/run.js';
@@ -31,11 +34,16 @@ Without --db the scan goes to a temporary database that is deleted afterwards; w
 like any run, for cookiewatch report and export.
 
 Exit codes:
-  0  the site was scanned and none of the --fail-on verdicts was found (always 0 without --fail-on)
-  1  cookiewatch itself failed (no browser found, database error)
-  2  usage error (malformed URL, unknown option or verdict id)
-  3  a verdict named by --fail-on was found (named on stderr)
-  4  the site could not be scanned, so nothing could be checked (also without --fail-on)
+  0    the site was scanned and none of the --fail-on verdicts was found (always 0 without --fail-on)
+  1    cookiewatch itself failed (no browser found, database error, the scan could not be classified)
+  2    usage error (malformed URL, unknown option or verdict id)
+  3    a verdict named by --fail-on was found (named on stderr)
+  4    the site could not be scanned, so nothing could be checked (also without --fail-on)
+  ${EXIT_SIGINT}  interrupted by SIGINT (Ctrl-C) before the check finished
+  ${EXIT_SIGTERM}  interrupted by SIGTERM before the check finished
+With --json the document's exitCode is the exit code of the process, also when a signal stopped the
+check. No document is printed when the check was stopped before the site scan was saved, nor after a
+second signal (which exits at once).
 
 Verdict ids for --fail-on (comma-separated, or "any" for every one):
   ${FAIL_ON_VERDICTS.join('\n  ')}
@@ -142,7 +150,7 @@ export function checkCommand(): Command {
       const onSignal = (signal: NodeJS.Signals) => {
         if (stop.signal.aborted) {
           removeTemp();
-          process.exit(signal === 'SIGINT' ? 130 : 143);
+          process.exit(signalExitCode(signal));
         }
         cli.logger.warn({ signal }, `${signal}: stopping the check`);
         stop.abort(signal);
@@ -174,7 +182,7 @@ export function checkCommand(): Command {
           stop: stop.signal,
           logger: cli.logger,
         });
-        const signalExit = run.interruptedBy ? (run.interruptedBy === 'SIGTERM' ? 143 : 130) : undefined;
+        const interruptedBy = run.interruptedBy;
 
         const db = openDatabase(o.db);
         let data: CheckInput | undefined;
@@ -186,6 +194,8 @@ export function checkCommand(): Command {
               evidence: findingEvidenceOfSiteScan(db, site.siteScanId),
               lang,
               ...(failOn ? { failOn } : {}),
+              // So the --json document carries the exit code this process ends with.
+              ...(interruptedBy !== undefined ? { interruptedBy } : {}),
               ...(keptDb !== undefined ? { stored: { db: keptDb, runId: run.runId } } : {}),
             };
           }
@@ -195,23 +205,30 @@ export function checkCommand(): Command {
         if (!data) {
           // Stopped before the site scan was saved: there is nothing to report.
           process.stderr.write(`error: the check of ${url} was interrupted before the site was scanned\n`);
-          process.exitCode = signalExit ?? EXIT_NOT_SCANNED;
+          process.exitCode = interruptedBy !== undefined ? signalExitCode(interruptedBy) : EXIT_NOT_SCANNED;
           return;
         }
 
+        // One outcome for the document and the process: the JSON's exitCode is the real one.
+        const outcome = checkOutcome(data.site, failOn, interruptedBy);
         process.stdout.write(json ? checkJson(data) : checkText(data));
-        const outcome = checkOutcome(data.site, failOn);
-        if (outcome.exitCode === EXIT_VERDICT_FOUND) {
+        if (outcome.matched.length) {
           process.stderr.write(`check failed: found ${outcome.matched.join(', ')} (--fail-on ${failOn?.join(',') ?? ''})\n`);
-        } else if (signalExit !== undefined) {
-          process.stderr.write(`check interrupted by ${run.interruptedBy}; nothing was checked\n`);
+        }
+        if (interruptedBy !== undefined) {
+          const nothing = data.site.status === 'ok' ? '' : '; nothing was checked';
+          process.stderr.write(`check interrupted by ${escapeControls(interruptedBy)}${nothing}\n`);
         } else if (outcome.exitCode === EXIT_NOT_SCANNED) {
           const why = [data.site.failureClass, data.site.failureMessage].filter(Boolean).join(': ');
           process.stderr.write(`check failed: ${url} could not be scanned${why ? ` (${escapeControls(why)})` : ''}; nothing was checked\n`);
-        } else if (outcome.exitCode !== 0) {
-          process.stderr.write('error: the scan was saved but could not be classified; see the log\n');
+        } else if (outcome.exitCode !== 0 && outcome.exitCode !== EXIT_VERDICT_FOUND) {
+          process.stderr.write(
+            keptDb !== undefined
+              ? `error: the scan was saved but could not be classified; see the log, then run cookiewatch reclassify --db ${escapeControls(keptDb)}\n`
+              : 'error: the scan could not be classified; see the log, and run check again (with --db to keep the scan for cookiewatch reclassify)\n',
+          );
         }
-        process.exitCode = signalExit ?? outcome.exitCode;
+        process.exitCode = outcome.exitCode;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -20,7 +20,15 @@ import {
 /** Exit codes of `check` beyond the usual 0 (done), 1 (tool error) and 2 (usage error). */
 export const EXIT_VERDICT_FOUND = 3;
 export const EXIT_NOT_SCANNED = 4;
+/** Stopped by a signal, as shells report it (128 + the signal number). */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
 const EXIT_TOOL = 1;
+
+/** The exit code of a check stopped by this signal: 143 for SIGTERM, 130 for SIGINT (and anything else). */
+export function signalExitCode(signal: string): number {
+  return signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
+}
 
 /** Verdicts a CI step can fail on. `inconclusive` is not one: a site that could not be scanned always fails (exit 4). */
 export const FAIL_ON_VERDICTS = [
@@ -68,13 +76,30 @@ export interface CheckOutcome {
 /**
  * A site that could not be scanned fails the check whether or not --fail-on was given: a CI step must
  * not pass silently because the site was down. A scan saved without a classification is our fault
- * (a rule crashed): exit 1, not a pass.
+ * (a rule crashed): exit 1, not a pass. A check stopped by a signal exits as the shell expects
+ * (130, 143) whatever was found, and fails: the command and its --json document both use this code.
  */
-export function checkOutcome(site: SiteResult, failOn: readonly string[] | undefined): CheckOutcome {
-  if (site.status !== 'ok') return { exitCode: EXIT_NOT_SCANNED, matched: [], failed: true };
-  if (site.grade === undefined) return { exitCode: EXIT_TOOL, matched: [], failed: true };
-  const matched = failOnMatches(failOn, site.verdicts.map((v) => v.id));
+export function checkOutcome(site: SiteResult, failOn: readonly string[] | undefined, interruptedBy?: string): CheckOutcome {
+  const matched = site.status === 'ok' && site.grade !== undefined ? failOnMatches(failOn, site.verdicts.map((v) => v.id)) : [];
+  if (interruptedBy !== undefined) return { exitCode: signalExitCode(interruptedBy), matched, failed: true };
+  if (site.status !== 'ok') return { exitCode: EXIT_NOT_SCANNED, matched, failed: true };
+  if (site.grade === undefined) return { exitCode: EXIT_TOOL, matched, failed: true };
   return matched.length ? { exitCode: EXIT_VERDICT_FOUND, matched, failed: true } : { exitCode: 0, matched, failed: false };
+}
+
+/** The consent phases that answer the banner; `pre` clicks nothing. */
+export type AnswerPhase = 'accept' | 'reject';
+
+/**
+ * The answers whose effect could not be checked: the phase did not run, no banner was found to
+ * answer, or the click did not take. Such a phase saw the site as a visitor who has not chosen, so
+ * nothing it saw (or did not see) says what the site does after that answer.
+ */
+export function notCheckedAnswers(site: SiteResult): AnswerPhase[] {
+  return (['accept', 'reject'] as const).filter((p) => {
+    const c = site.consent[p];
+    return !c || c.action !== p || !c.success || !site.banner.found;
+  });
 }
 
 export interface CheckInput {
@@ -83,6 +108,8 @@ export interface CheckInput {
   evidence: FindingEvidence[];
   lang: Lang;
   failOn?: readonly string[];
+  /** The signal (SIGINT, SIGTERM) that stopped the check; the exit code follows it. */
+  interruptedBy?: string;
   /** Where the scan was kept (--db), so the reader can export or report it later; absent for a temporary database. */
   stored?: { db: string; runId: number };
 }
@@ -113,13 +140,17 @@ interface Words {
   heading: (url: string) => string;
   redirected: (url: string) => string;
   grade: (grade: string, meaning: string) => string;
-  noGrade: string;
+  /** A scan kept with --db can be classified again (the command follows on its own line); a temporary one is gone. */
+  noGrade: (kept: boolean) => string;
   notScanned: string;
   interrupted: string;
   failure: (cls: string, msg: string) => string;
   noConclusion: string;
-  noTracking: string;
-  noProblems: string;
+  noTracking: (where: string[]) => string;
+  noProblems: (rejectChecked: boolean) => string;
+  notCheckedNoBanner: (phases: AnswerPhase[]) => string;
+  notCheckedNotRun: (phase: AnswerPhase) => string;
+  notCheckedFailed: (phase: AnswerPhase) => string;
   problems: (n: number) => string;
   evidence: string;
   noEvidence: string;
@@ -156,13 +187,29 @@ const WORDS: Record<Lang, Words> = {
     heading: (url) => `cookiewatch check of ${url}`,
     redirected: (url) => `(the start page ended at ${url})`,
     grade: (g, m) => `Grade ${g}: ${m}`,
-    noGrade: 'No grade: the scan was saved, but cookiewatch could not classify it (see the log); run cookiewatch reclassify.',
+    noGrade: (kept) =>
+      kept
+        ? 'No grade: the scan was saved, but cookiewatch could not classify it (see the log), so nothing can be concluded yet. To classify it again:'
+        : 'No grade: cookiewatch could not classify the scan (see the log), so nothing can be concluded, and its temporary database is deleted. Run cookiewatch check again, with --db <file> to keep the scan for cookiewatch reclassify.',
     notScanned: 'The site could not be scanned.',
     interrupted: 'The scan was interrupted before it finished.',
     failure: (cls, msg) => `Failure: ${cls}${msg ? ` (${msg})` : ''}`,
     noConclusion: 'Nothing can be concluded about this site, and it is not graded as clean.',
-    noTracking: 'No tracking found: no trackers before consent, after accepting or after rejecting.',
-    noProblems: 'No problems found: nothing before consent or after rejecting that needs consent.',
+    noTracking: (where) => `No tracking found: no trackers ${orList(where, 'or')}.`,
+    noProblems: (rejectChecked) =>
+      rejectChecked
+        ? 'No problems found: nothing before consent or after rejecting that needs consent.'
+        : 'No problems found before consent: nothing there that needs consent.',
+    notCheckedNoBanner: (ps) =>
+      `Not checked: what happens ${orList(ps.map((p) => (p === 'accept' ? 'after accepting' : 'after rejecting')), 'or')}. ` +
+      'No consent banner was found, so nothing could be clicked: those phases saw the site as a visitor who has not chosen.',
+    notCheckedNotRun: (p) =>
+      `Not checked: what happens ${p === 'accept' ? 'after accepting' : 'after rejecting'}, because that phase did not run; ` +
+      (p === 'accept' ? 'the verdicts therefore cannot say what the site does once a visitor consents.' : 'the verdicts therefore cannot say whether the site respects a refusal.'),
+    notCheckedFailed: (p) =>
+      p === 'accept'
+        ? 'Not checked: what happens after accepting. The accept click did not work, so that phase saw the site as a visitor who has not chosen; the verdicts therefore cannot say what the site does once a visitor consents.'
+        : 'Not checked: what happens after rejecting. The reject click did not work, so that phase saw the site as a visitor who has not chosen; the verdicts therefore cannot say whether the site respects a refusal.',
     problems: (n) => (n === 1 ? '1 problem found:' : `${n} problems found:`),
     evidence: 'Evidence:',
     noEvidence: 'no single request or cookie: the verdict is about the banner itself',
@@ -200,13 +247,31 @@ const WORDS: Record<Lang, Words> = {
     heading: (url) => `cookiewatch-controle van ${url}`,
     redirected: (url) => `(de startpagina eindigde op ${url})`,
     grade: (g, m) => `Cijfer ${g}: ${m}`,
-    noGrade: 'Geen cijfer: de scan is opgeslagen, maar cookiewatch kon haar niet beoordelen (zie het logboek); draai cookiewatch reclassify.',
+    noGrade: (kept) =>
+      kept
+        ? 'Geen cijfer: de scan is opgeslagen, maar cookiewatch kon haar niet beoordelen (zie het logboek), dus er valt nog niets te concluderen. Om haar opnieuw te beoordelen:'
+        : 'Geen cijfer: cookiewatch kon de scan niet beoordelen (zie het logboek), dus er valt niets te concluderen, en de tijdelijke database ervan is verwijderd. Draai cookiewatch check opnieuw, met --db <bestand> om de scan te bewaren voor cookiewatch reclassify.',
     notScanned: 'De site kon niet worden gescand.',
     interrupted: 'De scan werd onderbroken voordat hij klaar was.',
     failure: (cls, msg) => `Fout: ${cls}${msg ? ` (${msg})` : ''}`,
     noConclusion: 'Over deze site valt niets te concluderen, en ze krijgt geen schoon cijfer.',
-    noTracking: 'Geen tracking gevonden: geen trackers vóór toestemming, na accepteren of na weigeren.',
-    noProblems: 'Geen problemen gevonden: niets vóór toestemming of na weigeren waarvoor toestemming nodig is.',
+    noTracking: (where) => `Geen tracking gevonden: geen trackers ${orList(where, 'of')}.`,
+    noProblems: (rejectChecked) =>
+      rejectChecked
+        ? 'Geen problemen gevonden: niets vóór toestemming of na weigeren waarvoor toestemming nodig is.'
+        : 'Geen problemen gevonden vóór toestemming: niets waarvoor toestemming nodig is.',
+    notCheckedNoBanner: (ps) =>
+      `Niet gecontroleerd: wat er gebeurt ${orList(ps.map((p) => (p === 'accept' ? 'na accepteren' : 'na weigeren')), 'of')}. ` +
+      'Er is geen cookiemelding gevonden, dus er viel niets aan te klikken: die fasen zagen de site als een bezoeker die nog niet koos.',
+    notCheckedNotRun: (p) =>
+      `Niet gecontroleerd: wat er gebeurt ${p === 'accept' ? 'na accepteren' : 'na weigeren'}, want die fase is niet uitgevoerd; ` +
+      (p === 'accept'
+        ? 'de conclusies kunnen dus niet zeggen wat de site doet zodra een bezoeker toestemming geeft.'
+        : 'de conclusies kunnen dus niet zeggen of de site een weigering respecteert.'),
+    notCheckedFailed: (p) =>
+      p === 'accept'
+        ? 'Niet gecontroleerd: wat er gebeurt na accepteren. De klik op accepteren werkte niet, dus die fase zag de site als een bezoeker die nog niet koos; de conclusies kunnen dus niet zeggen wat de site doet zodra een bezoeker toestemming geeft.'
+        : 'Niet gecontroleerd: wat er gebeurt na weigeren. De klik op weigeren werkte niet, dus die fase zag de site als een bezoeker die nog niet koos; de conclusies kunnen dus niet zeggen of de site een weigering respecteert.',
     problems: (n) => (n === 1 ? '1 probleem gevonden:' : `${n} problemen gevonden:`),
     evidence: 'Bewijs:',
     noEvidence: 'geen afzonderlijk verzoek of cookie: dit gaat over de cookiemelding zelf',
@@ -243,6 +308,12 @@ const WORDS: Record<Lang, Words> = {
 };
 
 const PHASES: readonly PhaseName[] = ['pre', 'accept', 'reject'];
+
+/** "a", "a or b", "a, b or c" (or "of" in Dutch). */
+function orList(items: readonly string[], or: string): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${or} ${items[items.length - 1]}`;
+}
+
 /** Evidence lines per verdict in the text: enough to recognise the tag, not a log dump. */
 export const EVIDENCE_LINES = 5;
 /** A tracking hit's URL can run to kilobytes of parameters; the text shows its start, --json all of it. */
@@ -383,12 +454,26 @@ export function checkText(input: CheckInput): string {
     return finish(out, input);
   }
 
-  out.push(site.grade ? w.grade(site.grade, GRADE_MEANING[site.grade]?.[lang] ?? '') : w.noGrade, '');
+  if (!site.grade) {
+    // Without a classification there are no verdicts and no trackers: an empty list would read as a pass.
+    out.push(...wrap(w.noGrade(input.stored !== undefined), ''));
+    if (input.stored) out.push(`   cookiewatch reclassify --db ${escapeControls(input.stored.db)}`);
+    return finish(out, input);
+  }
+  out.push(w.grade(site.grade, GRADE_MEANING[site.grade]?.[lang] ?? ''), '');
+
+  // An answer that did not take leaves its phase undecided: say so before anything sounds like a pass.
+  const notChecked = notCheckedAnswers(site);
+  const caveats = !site.banner.found
+    ? notChecked.length ? [w.notCheckedNoBanner(notChecked)] : []
+    : notChecked.map((p) => (site.consent[p] ? w.notCheckedFailed(p) : w.notCheckedNotRun(p)));
+  for (const c of caveats) out.push(...wrap(c, ''), '');
 
   const verdicts = site.verdicts.filter((v) => v.id !== 'inconclusive');
   const anyTrackers = PHASES.some((p) => site.trackers[p].some(isReportedTracker));
   if (verdicts.length === 0) {
-    out.push(anyTrackers ? w.noProblems : w.noTracking);
+    const checked = PHASES.filter((p) => p === 'pre' || !notChecked.includes(p));
+    out.push(...wrap(anyTrackers ? w.noProblems(!notChecked.includes('reject')) : w.noTracking(checked.map((p) => w.phaseShort[p])), ''));
   } else {
     out.push(w.problems(verdicts.length));
     verdicts.forEach((v, i) => {
@@ -472,11 +557,20 @@ export interface CheckDocument {
   trackers: Record<PhaseName, Array<TrackerSeen & { reported: boolean }>>;
   banner: { found: boolean; cmp: string | null; rejectOnFirstLayer: boolean | null };
   consent: Record<PhaseName, { action: 'none' | 'accept' | 'reject'; success: boolean } | null>;
+  /**
+   * Answers whose effect could not be checked (the phase did not run, no banner was found, or the
+   * click did not work): that phase saw an undecided visitor, so with "reject" here the verdicts cannot
+   * say whether the site respects a refusal, with "accept" not what it does after consent.
+   */
+  notChecked: AnswerPhase[];
   accountIds: Array<{ kind: string; value: string }>;
   failOn: string[] | null;
   failOnMatched: string[];
-  /** The check did not pass: a --fail-on verdict was found, or the site could not be scanned. */
+  /** The check did not pass: a --fail-on verdict was found, the site could not be scanned, or the check was interrupted. */
   failed: boolean;
+  /** The signal that stopped the check (SIGINT, SIGTERM), or null. */
+  interruptedBy: string | null;
+  /** The process's exit code: 0, 1, 3, 4, or 130/143 when a signal stopped the check. */
   exitCode: number;
   /** Where the scan was kept (--db); null for a temporary database. */
   db: string | null;
@@ -486,7 +580,7 @@ export interface CheckDocument {
 /** The machine-readable check: every evidence row of every verdict, nothing clipped. */
 export function checkDocument(input: CheckInput): CheckDocument {
   const { site, evidence, lang } = input;
-  const outcome = checkOutcome(site, input.failOn);
+  const outcome = checkOutcome(site, input.failOn, input.interruptedBy);
   const doc: CheckDocument = {
     url: site.url,
     finalUrl: site.finalUrl ?? null,
@@ -524,10 +618,12 @@ export function checkDocument(input: CheckInput): CheckDocument {
     },
     banner: { found: site.banner.found, cmp: site.banner.cmp ?? null, rejectOnFirstLayer: site.banner.rejectOnFirstLayer ?? null },
     consent: { pre: site.consent.pre ?? null, accept: site.consent.accept ?? null, reject: site.consent.reject ?? null },
+    notChecked: notCheckedAnswers(site),
     accountIds: site.accountIds,
     failOn: input.failOn ? [...input.failOn] : null,
     failOnMatched: outcome.matched,
     failed: outcome.failed,
+    interruptedBy: input.interruptedBy ?? null,
     exitCode: outcome.exitCode,
     db: input.stored?.db ?? null,
     runId: input.stored?.runId ?? null,

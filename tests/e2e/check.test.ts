@@ -28,7 +28,9 @@ describe('cookiewatch check', () => {
     const doc = JSON.parse(r.stdout) as CheckDocument;
     expect(doc).toMatchObject({
       url: 'https://www.volgdorp.nl/', status: 'ok', grade: 'E', failOn: ['tracking_before_consent'],
-      failOnMatched: ['tracking_before_consent'], failed: true, exitCode: 3, db: dbPath, banner: { found: false },
+      failOnMatched: ['tracking_before_consent'], failed: true, interruptedBy: null, exitCode: 3, db: dbPath, banner: { found: false },
+      // No banner: nothing could be accepted or rejected, and the document says so.
+      notChecked: ['accept', 'reject'],
     });
     const verdict = doc.verdicts.find((v) => v.id === 'tracking_before_consent');
     expect(verdict?.title).toBe('Tracking before consent');
@@ -57,7 +59,8 @@ describe('cookiewatch check', () => {
     expect(r.stderr).toBe('scanning https://www.schoonstad.nl/ (3 phases: before consent, after accepting, after rejecting) …\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^cookiewatch check of https:\/\/www\.schoonstad\.nl\/\n\nGrade A: /);
-    expect(r.stdout).toContain('No tracking found');
+    expect(r.stdout).toContain('No tracking found: no trackers before consent.\n');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('Not checked: what happens after accepting or after rejecting. No consent banner was found');
     expect(r.stdout).toContain('   Before consent (nothing clicked): no trackers found\n');
     expect(r.stdout).toContain('Banner: none found');
     expect(checkDirs()).toEqual(before);

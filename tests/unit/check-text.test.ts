@@ -8,11 +8,15 @@ import {
   checkText,
   escapeControls,
   EXIT_NOT_SCANNED,
+  EXIT_SIGINT,
+  EXIT_SIGTERM,
   EXIT_VERDICT_FOUND,
   FAIL_ON_VERDICTS,
   failOnMatches,
   FailOnError,
+  notCheckedAnswers,
   parseFailOn,
+  signalExitCode,
   type CheckInput,
 } from '../../src/report/check-text.js';
 import type { FindingEvidence } from '../../src/store/evidence.js';
@@ -58,6 +62,9 @@ function site(over: Partial<SiteResult> = {}): SiteResult {
     ...over,
   };
 }
+
+/** The text with its line wrapping undone, for assertions about prose. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 let seq = 0;
 function finding(over: Partial<FindingEvidence> & Pick<FindingEvidence, 'evidence'>): FindingEvidence {
@@ -182,25 +189,25 @@ describe('checkText: a site with a verdict', () => {
 
 describe('checkText: clean sites', () => {
   it('says plainly that no tracking was found, per phase, and how the banner answered', () => {
-    const text = checkText({
-      site: site({
-        url: 'https://www.schoonstad.nl/',
-        finalUrl: 'https://www.schoonstad.nl/',
-        banner: { found: true, cmp: 'Cookiebot', rejectOnFirstLayer: true },
-        consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: true }, reject: { action: 'reject', success: false } },
-        trackers: { pre: [CONSENT_TOOL], accept: [CONSENT_TOOL], reject: [CONSENT_TOOL] },
-      }),
-      evidence: [],
-      lang: 'en',
+    const clean = site({
+      url: 'https://www.schoonstad.nl/',
+      finalUrl: 'https://www.schoonstad.nl/',
+      banner: { found: true, cmp: 'Cookiebot', rejectOnFirstLayer: true },
+      consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: true }, reject: { action: 'reject', success: true } },
+      trackers: { pre: [CONSENT_TOOL], accept: [CONSENT_TOOL], reject: [CONSENT_TOOL] },
     });
+    const text = checkText({ site: clean, evidence: [], lang: 'en' });
     expect(text).toContain('Grade A: no tracking or third parties before consent found');
     expect(text).toContain('No tracking found: no trackers before consent, after accepting or after rejecting.');
     expect(text).toContain('   Before consent (nothing clicked): no trackers found\n');
     expect(text).toContain('   After accepting: no trackers found\n      the accept click worked\n');
-    expect(text).toContain('      the reject click did not work, so this phase saw the site as a visitor who has not chosen\n');
+    expect(text).toContain('   After rejecting: no trackers found\n      the reject click worked\n');
     expect(text).toContain('Banner: found (Cookiebot)\n   reject on the first layer: yes');
     expect(text).not.toContain('problem');
+    expect(text).not.toContain('Not checked');
     expect(text).not.toContain('Cookiebot,');
+    expect(notCheckedAnswers(clean)).toEqual([]);
+    expect(checkDocument({ site: clean, evidence: [], lang: 'en' }).notChecked).toEqual([]);
   });
 
   it('still lists third parties before consent that are no violation by themselves', () => {
@@ -223,6 +230,92 @@ describe('checkText: clean sites', () => {
   it('shows a redirect of the start page', () => {
     const text = checkText({ site: site({ url: 'https://volgdorp.nl/', finalUrl: 'https://www.volgdorp.nl/' }), evidence: [], lang: 'en' });
     expect(text).toContain('(the start page ended at https://www.volgdorp.nl/)');
+  });
+});
+
+describe('an answer to the banner that did not work', () => {
+  const worked = { action: 'accept', success: true } as const;
+  const rejectFailed = (over: Partial<SiteResult> = {}) =>
+    site({
+      banner: { found: true, cmp: 'Cookiebot', rejectOnFirstLayer: true },
+      consent: { pre: { action: 'none', success: false }, accept: worked, reject: { action: 'reject', success: false } },
+      ...over,
+    });
+
+  it('says that what happens after rejecting was not checked, and claims nothing about it', () => {
+    const s = rejectFailed();
+    const text = checkText({ site: s, evidence: [], lang: 'en' });
+    expect(flat(text)).toContain(
+      'Not checked: what happens after rejecting. The reject click did not work, so that phase saw the site as a visitor ' +
+        'who has not chosen; the verdicts therefore cannot say whether the site respects a refusal.',
+    );
+    // The caveat comes before the summary, and the summary names only what was checked.
+    expect(text.indexOf('Not checked')).toBeLessThan(text.indexOf('No tracking found'));
+    expect(text).toContain('No tracking found: no trackers before consent or after accepting.\n');
+    expect(text).not.toMatch(/no trackers[^\n]*after rejecting/);
+    expect(text).not.toContain('after accepting. The accept click');
+    expect(notCheckedAnswers(s)).toEqual(['reject']);
+    expect(checkDocument({ site: s, evidence: [], lang: 'en' }).notChecked).toEqual(['reject']);
+  });
+
+  it('does not say "no problems" after rejecting when only third parties were seen', () => {
+    const text = checkText({
+      site: rejectFailed({ grade: 'B', trackers: { pre: [FONTS], accept: [FONTS, GA], reject: [FONTS] } }),
+      evidence: [],
+      lang: 'en',
+    });
+    expect(text).toContain('No problems found before consent: nothing there that needs consent.\n');
+    expect(text).not.toContain('after rejecting that needs consent');
+    expect(flat(text)).toContain('cannot say whether the site respects a refusal.');
+  });
+
+  it('keeps the caveat next to the problems that were found', () => {
+    const input = pixelSite();
+    input.site = { ...input.site, banner: { found: true, rejectOnFirstLayer: true }, consent: rejectFailed().consent };
+    const text = checkText(input);
+    expect(text).toContain('Not checked: what happens after rejecting.');
+    expect(text.indexOf('Not checked')).toBeLessThan(text.indexOf('1 problem found:'));
+  });
+
+  it('says the same of a failed accept click', () => {
+    const s = site({
+      banner: { found: true, rejectOnFirstLayer: true },
+      consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: false }, reject: { action: 'reject', success: true } },
+    });
+    const text = checkText({ site: s, evidence: [], lang: 'en' });
+    expect(flat(text)).toContain(
+      'Not checked: what happens after accepting. The accept click did not work, so that phase saw the site as a visitor ' +
+        'who has not chosen; the verdicts therefore cannot say what the site does once a visitor consents.',
+    );
+    expect(text).not.toContain('after rejecting. The reject click');
+    expect(text).toContain('No tracking found: no trackers before consent or after rejecting.\n');
+    expect(checkDocument({ site: s, evidence: [], lang: 'en' }).notChecked).toEqual(['accept']);
+  });
+
+  it('says that nothing could be answered without a banner, and a phase that did not run was not checked', () => {
+    const noBanner = site({ consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: false }, reject: { action: 'reject', success: false } } });
+    const text = checkText({ site: noBanner, evidence: [], lang: 'en' });
+    expect(flat(text)).toContain(
+      'Not checked: what happens after accepting or after rejecting. No consent banner was found, so nothing could be clicked: ' +
+        'those phases saw the site as a visitor who has not chosen.',
+    );
+    expect(text).toContain('No tracking found: no trackers before consent.\n');
+    expect(checkDocument({ site: noBanner, evidence: [], lang: 'en' }).notChecked).toEqual(['accept', 'reject']);
+
+    const notRun = site({ banner: { found: true }, consent: { pre: { action: 'none', success: false }, accept: worked } });
+    expect(flat(checkText({ site: notRun, evidence: [], lang: 'en' }))).toContain(
+      'Not checked: what happens after rejecting, because that phase did not run; the verdicts therefore cannot say whether the site respects a refusal.',
+    );
+    expect(notCheckedAnswers(notRun)).toEqual(['reject']);
+  });
+
+  it('says it in Dutch too', () => {
+    const text = checkText({ site: rejectFailed(), evidence: [], lang: 'nl' });
+    expect(flat(text)).toContain(
+      'Niet gecontroleerd: wat er gebeurt na weigeren. De klik op weigeren werkte niet, dus die fase zag de site als een bezoeker ' +
+        'die nog niet koos; de conclusies kunnen dus niet zeggen of de site een weigering respecteert.',
+    );
+    expect(text).toContain('Geen tracking gevonden: geen trackers vóór toestemming of na accepteren.\n');
   });
 });
 
@@ -271,6 +364,7 @@ describe('escaping what a website controls', () => {
         finalUrl: `https://www.volgdorp.nl/\u202egnp.exe`,
         grade: 'F',
         banner: { found: true, cmp: `evil\x9b31m`, rejectOnFirstLayer: true },
+        consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: true }, reject: { action: 'reject', success: true } },
         verdicts: [
           { id: 'tracking_after_reject', explanation: `After the visitor clicked "Weigeren${ESC}\nFAKE LINE", the site still loaded Meta Pixel.`, trackers: ['Meta Pixel'] },
         ],
@@ -391,6 +485,51 @@ describe('--fail-on', () => {
     expect(checkOutcome(unclassified, ['any']).exitCode).toBe(1);
     expect(checkText({ site: unclassified, evidence: [], lang: 'en' })).toContain('No grade: ');
   });
+
+  it('exits as the signal demands when interrupted, and the document says the same code', () => {
+    expect(signalExitCode('SIGINT')).toBe(EXIT_SIGINT);
+    expect(signalExitCode('SIGTERM')).toBe(EXIT_SIGTERM);
+    expect([EXIT_SIGINT, EXIT_SIGTERM]).toEqual([130, 143]);
+    const stopped = site({ status: 'interrupted', failureMessage: 'interrupted by SIGTERM before the scan finished', verdicts: [] });
+    delete stopped.grade;
+    expect(checkOutcome(stopped, undefined)).toEqual({ exitCode: EXIT_NOT_SCANNED, matched: [], failed: true });
+    expect(checkOutcome(stopped, undefined, 'SIGINT')).toEqual({ exitCode: 130, matched: [], failed: true });
+    expect(checkOutcome(stopped, ['any'], 'SIGTERM')).toEqual({ exitCode: 143, matched: [], failed: true });
+    // A signal wins over a found verdict, which is still named.
+    expect(checkOutcome(pixelSite().site, ['any'], 'SIGINT')).toEqual({ exitCode: 130, matched: ['tracking_before_consent'], failed: true });
+
+    const doc = JSON.parse(checkJson({ site: stopped, evidence: [], lang: 'en', interruptedBy: 'SIGTERM' })) as ReturnType<typeof checkDocument>;
+    expect(doc).toMatchObject({ status: 'interrupted', interruptedBy: 'SIGTERM', failed: true, exitCode: 143 });
+    expect(checkDocument({ site: stopped, evidence: [], lang: 'en', interruptedBy: 'SIGINT' }).exitCode).toBe(130);
+    expect(checkDocument({ site: stopped, evidence: [], lang: 'en' })).toMatchObject({ interruptedBy: null, exitCode: 4 });
+  });
+});
+
+describe('a scan that could not be classified', () => {
+  const unclassified = () => {
+    const s = site({ trackers: { pre: [], accept: [], reject: [] } });
+    delete s.grade;
+    return s;
+  };
+
+  it('suggests checking again when the temporary database is gone, and concludes nothing', () => {
+    const text = checkText({ site: unclassified(), evidence: [], lang: 'en' });
+    expect(flat(text)).toContain(
+      'No grade: cookiewatch could not classify the scan (see the log), so nothing can be concluded, and its temporary database ' +
+        'is deleted. Run cookiewatch check again, with --db <file> to keep the scan for cookiewatch reclassify.',
+    );
+    expect(text).not.toContain('reclassify --db');
+    expect(text).not.toMatch(/No tracking found|No problems found|What each phase saw/);
+    expect(flat(checkText({ site: unclassified(), evidence: [], lang: 'nl' }))).toContain('Draai cookiewatch check opnieuw, met --db <bestand>');
+  });
+
+  it('gives the reclassify command for a scan kept with --db', () => {
+    const text = checkText({ site: unclassified(), evidence: [], lang: 'en', stored: { db: 'kept.sqlite', runId: 4 } });
+    expect(flat(text)).toContain('No grade: the scan was saved, but cookiewatch could not classify it (see the log), so nothing can be concluded yet. To classify it again:');
+    expect(text).toContain('To classify it again:\n   cookiewatch reclassify --db kept.sqlite\n');
+    expect(text).toContain('The scan is kept in kept.sqlite as run 4');
+    expect(text).not.toContain('check again');
+  });
 });
 
 describe('checkDocument', () => {
@@ -398,12 +537,12 @@ describe('checkDocument', () => {
     const input: CheckInput = { ...pixelSite(), failOn: ['tracking_before_consent'], stored: { db: 'kept.sqlite', runId: 3 } };
     const doc = checkDocument(input);
     expect(Object.keys(doc)).toEqual([
-      'url', 'finalUrl', 'status', 'grade', 'gradeMeaning', 'lang', 'verdicts', 'trackers', 'banner', 'consent',
-      'accountIds', 'failOn', 'failOnMatched', 'failed', 'exitCode', 'db', 'runId',
+      'url', 'finalUrl', 'status', 'grade', 'gradeMeaning', 'lang', 'verdicts', 'trackers', 'banner', 'consent', 'notChecked',
+      'accountIds', 'failOn', 'failOnMatched', 'failed', 'interruptedBy', 'exitCode', 'db', 'runId',
     ]);
     expect(doc).toMatchObject({
       url: 'https://www.volgdorp.nl/', status: 'ok', grade: 'E', failOn: ['tracking_before_consent'],
-      failOnMatched: ['tracking_before_consent'], failed: true, exitCode: 3, db: 'kept.sqlite', runId: 3,
+      failOnMatched: ['tracking_before_consent'], failed: true, interruptedBy: null, exitCode: 3, db: 'kept.sqlite', runId: 3,
       banner: { found: false, cmp: null, rejectOnFirstLayer: null },
       consent: { pre: { action: 'none', success: false }, accept: { action: 'accept', success: false } },
     });
@@ -430,6 +569,20 @@ describe('checkDocument', () => {
 
 describe('checkCommand input checks (no browser)', () => {
   const run = (args: string[]) => checkCommand().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} }).parseAsync(args, { from: 'user' });
+
+  it('lists every exit code in its help, the signal ones included', async () => {
+    let out = '';
+    await checkCommand()
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => (out += s), writeErr: () => {} })
+      .parseAsync(['--help'], { from: 'user' })
+      .catch(() => undefined);
+    const codes = out.slice(out.indexOf('Exit codes:')).split('\n').slice(1).map((l) => /^ {2}(\d+) +\S/.exec(l)?.[1]).filter(Boolean);
+    expect(codes).toEqual(['0', '1', '2', '3', '4', '130', '143']);
+    expect(out).toMatch(/130 +interrupted by SIGINT/);
+    expect(out).toMatch(/143 +interrupted by SIGTERM/);
+    expect(out).toContain("the document's exitCode is the exit code of the process");
+  });
 
   it('refuses a malformed URL with a usage error', async () => {
     await expect(run(['https://exa mple.nl/'])).rejects.toThrow(UsageError);
