@@ -19,12 +19,11 @@ import {
   type CheckInput,
 } from '../report/check-text.js';
 import { DEFAULT_BATCH_OPTIONS, runScan } from '../scan/run.js';
-import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
 import { findingEvidenceOfSiteScan, openDatabase, siteResultsOfRun } from '../store/index.js';
 import { classifyOptions } from './classify-options.js';
 import { UsageError } from './errors.js';
 import { createLogger } from './log.js';
-import { countOption, msOption, parseScanOptions, parseStartUrls, type ScanOptions } from './options.js';
+import { addOptions, browserOptions, deadlineOptions, parseScanOptions, parseStartUrls, visitOptions, type ScanOptions } from './options.js';
 
 const PHASES = ['pre', 'accept', 'reject'] as const;
 
@@ -55,58 +54,15 @@ Examples:
 `;
 
 export function checkCommand(): Command {
-  return new Command('check')
+  const command = new Command('check')
     .description('Scan one site in all phases and explain to its administrator what was found, why it matters and what to do.')
     .argument('<url>', 'start URL (https:// is assumed when left out)')
     .option('--fail-on <verdicts>', 'exit with code 3 when one of these verdicts is found: comma-separated ids, or "any"')
     .option('--json', 'print one JSON document on stdout instead of the text report', false)
     .addOption(new Option('--lang <lang>', 'language of the report').choices(LANGS).default('en'))
-    .option('--db <path>', 'keep the scan in this SQLite database (default: a temporary one, deleted afterwards)')
-    .option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)')
-    .option(
-      '--host-resolver-rules <rules>',
-      'Chromium host mapping, like curl --resolve, e.g. "MAP * 127.0.0.1:8443" (test servers, intranets)',
-    )
-    .option('--ignore-https-errors', 'accept invalid TLS certificates (test servers, intranets)', false)
-    .option('--no-trackerdb', 'do not name unknown third parties from Ghostery\'s trackerdb (CC BY-NC-SA data)')
-    .addOption(
-      new Option('--pages <n>', 'internal pages visited after the start page in each phase')
-        .argParser(countOption(0, 50))
-        .default(DEFAULT_VISIT_OPTIONS.subpages),
-    )
-    .addOption(
-      new Option('--banner-wait <ms>', 'how long to wait for a consent banner to appear')
-        .argParser(msOption(0, 120000))
-        .default(DEFAULT_VISIT_OPTIONS.bannerWaitMs),
-    )
-    .addOption(
-      new Option('--dwell <ms>', 'minimum time on each page').argParser(msOption(0, 600000)).default(DEFAULT_VISIT_OPTIONS.minDwellMs),
-    )
-    .addOption(
-      new Option('--quiet-window <ms>', 'network counts as quiet after this long without a new request')
-        .argParser(msOption(0, 60000))
-        .default(DEFAULT_VISIT_OPTIONS.quietMs),
-    )
-    .addOption(
-      new Option('--visit-timeout <ms>', 'upper bound for one page visit')
-        .argParser(msOption(1000, 600000))
-        .default(DEFAULT_VISIT_OPTIONS.visitTimeoutMs),
-    )
-    .addOption(
-      new Option('--site-timeout <ms>', 'deadline for the site, all phases together; 0 for none')
-        .argParser(msOption(0, 3_600_000))
-        .default(DEFAULT_BATCH_OPTIONS.siteTimeoutMs),
-    )
-    .addOption(
-      new Option('--retries <n>', 'extra attempts after a transient failure (timeout, connection, HTTP 5xx, browser crash)')
-        .argParser(countOption(0, 10))
-        .default(DEFAULT_BATCH_OPTIONS.retries),
-    )
-    .addOption(
-      new Option('--retry-delay <ms>', 'pause before the first retry; doubles for each further one')
-        .argParser(msOption(0, 3_600_000))
-        .default(DEFAULT_BATCH_OPTIONS.retryDelayMs),
-    )
+    .option('--db <path>', 'keep the scan in this SQLite database (default: a temporary one, deleted afterwards)');
+  addOptions(command, [...browserOptions(), ...visitOptions(), ...deadlineOptions()]);
+  return command
     .option('--log <file>', 'append a log as JSON lines (pino) to this file')
     .addHelpText('after', HELP_AFTER)
     .action(async (input: string, raw: Record<string, unknown>) => {

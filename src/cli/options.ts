@@ -1,6 +1,8 @@
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { InvalidUrlError, normaliseStartUrl } from '../observe/url.js';
+import { DEFAULT_BATCH_OPTIONS } from '../scan/run.js';
+import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
 import { UsageError } from './errors.js';
 
 /** Commander parser for a whole number of milliseconds within bounds. */
@@ -96,3 +98,58 @@ export function parseStartUrls(inputs: string[]): string[] {
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+// Options scan and check share: one definition each, so both commands observe a site the same way and
+// keep the same honest defaults.
+
+/** Which browser, how it reaches hosts, whose names it may use. */
+export function browserOptions(): Option[] {
+  return [
+    new Option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)'),
+    new Option(
+      '--host-resolver-rules <rules>',
+      'Chromium host mapping, like curl --resolve, e.g. "MAP * 127.0.0.1:8443" (test servers, intranets)',
+    ),
+    new Option('--ignore-https-errors', 'accept invalid TLS certificates (test servers, intranets)').default(false),
+    new Option('--no-trackerdb', 'do not name unknown third parties from Ghostery\'s trackerdb (CC BY-NC-SA data)'),
+  ];
+}
+
+/** How each page is visited: subpages and waits. */
+export function visitOptions(): Option[] {
+  return [
+    new Option('--pages <n>', 'internal pages visited after the start page in each phase')
+      .argParser(countOption(0, 50))
+      .default(DEFAULT_VISIT_OPTIONS.subpages),
+    new Option('--banner-wait <ms>', 'how long to wait for a consent banner to appear')
+      .argParser(msOption(0, 120000))
+      .default(DEFAULT_VISIT_OPTIONS.bannerWaitMs),
+    new Option('--dwell <ms>', 'minimum time on each page').argParser(msOption(0, 600000)).default(DEFAULT_VISIT_OPTIONS.minDwellMs),
+    new Option('--quiet-window <ms>', 'network counts as quiet after this long without a new request')
+      .argParser(msOption(0, 60000))
+      .default(DEFAULT_VISIT_OPTIONS.quietMs),
+    new Option('--visit-timeout <ms>', 'upper bound for one page visit')
+      .argParser(msOption(1000, 600000))
+      .default(DEFAULT_VISIT_OPTIONS.visitTimeoutMs),
+  ];
+}
+
+/** A site's deadline and retries after transient failures. */
+export function deadlineOptions(): Option[] {
+  return [
+    new Option('--site-timeout <ms>', 'deadline for one site, all phases together; 0 for none')
+      .argParser(msOption(0, 3_600_000))
+      .default(DEFAULT_BATCH_OPTIONS.siteTimeoutMs),
+    new Option('--retries <n>', 'extra attempts after a transient failure (timeout, connection, HTTP 5xx, browser crash)')
+      .argParser(countOption(0, 10))
+      .default(DEFAULT_BATCH_OPTIONS.retries),
+    new Option('--retry-delay <ms>', 'pause before the first retry; doubles for each further one')
+      .argParser(msOption(0, 3_600_000))
+      .default(DEFAULT_BATCH_OPTIONS.retryDelayMs),
+  ];
+}
+
+export function addOptions(command: Command, options: Option[]): Command {
+  for (const o of options) command.addOption(o);
+  return command;
+}

@@ -6,12 +6,22 @@ import { siteLine, siteSummary } from '../report/terminal.js';
 import { defaultConcurrency } from '../scan/concurrency.js';
 import { prepareResume } from '../scan/resume.js';
 import { DEFAULT_BATCH_OPTIONS, runScan } from '../scan/run.js';
-import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
 import { openDatabase, outcomesOfRun, ResumeError } from '../store/index.js';
 import { classifyOptions } from './classify-options.js';
 import { UsageError } from './errors.js';
 import { createLogger } from './log.js';
-import { countOption, msOption, parseScanOptions, parseStartUrls, phasesOption, runIdOption, type ScanOptions } from './options.js';
+import {
+  addOptions,
+  browserOptions,
+  countOption,
+  deadlineOptions,
+  parseScanOptions,
+  parseStartUrls,
+  phasesOption,
+  runIdOption,
+  visitOptions,
+  type ScanOptions,
+} from './options.js';
 import { ProgressBar } from './progress.js';
 
 /** Options that shape what a scan observes: a resumed run keeps the ones it was started with. */
@@ -24,7 +34,7 @@ const OBSERVATION_OPTIONS = [
 const RUN_OPTIONS = ['concurrency', 'siteTimeout', 'retries', 'retryDelay', 'restartEvery', 'browser'] as const;
 
 export function scanCommand(): Command {
-  return new Command('scan')
+  const command = new Command('scan')
     .description('Visit sites in Chromium and store every request, cookie and storage entry in SQLite.')
     .argument('[url...]', 'start URLs (https:// is assumed when left out)')
     .option('--list <file|name>', 'sites to scan: a CSV file with a url column (name, code, group optional), a text file with one URL a line, "-" for stdin, or the built-in "nl-municipalities"')
@@ -33,63 +43,20 @@ export function scanCommand(): Command {
       new Option('--resume [run-id]', 'continue an unfinished run (the newest one by default) with its own list and options')
         .argParser(runIdOption),
     )
-    .option('--db <path>', 'SQLite database to write', './cookiewatch.sqlite')
-    .option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)')
-    .option(
-      '--host-resolver-rules <rules>',
-      'Chromium host mapping, like curl --resolve, e.g. "MAP * 127.0.0.1:8443" (test servers, intranets)',
-    )
-    .option('--ignore-https-errors', 'accept invalid TLS certificates (test servers, intranets)', false)
-    .option('--no-trackerdb', 'do not name unknown third parties from Ghostery\'s trackerdb (CC BY-NC-SA data)')
+    .option('--db <path>', 'SQLite database to write', './cookiewatch.sqlite');
+  addOptions(command, browserOptions())
     .option('--store-values', 'store cookie and storage values (default: SHA-256 and length only)', false)
     .addOption(
       new Option('--phases <list>', 'phases to run, comma-separated: pre (nothing clicked), accept, reject')
         .argParser(phasesOption)
         .default(['pre', 'accept', 'reject'], 'pre,accept,reject'),
-    )
-    .addOption(
-      new Option('--pages <n>', 'internal pages visited after the start page in each phase')
-        .argParser(countOption(0, 50))
-        .default(DEFAULT_VISIT_OPTIONS.subpages),
-    )
-    .addOption(
-      new Option('--banner-wait <ms>', 'how long to wait for a consent banner to appear')
-        .argParser(msOption(0, 120000))
-        .default(DEFAULT_VISIT_OPTIONS.bannerWaitMs),
-    )
-    .addOption(
-      new Option('--dwell <ms>', 'minimum time on each page').argParser(msOption(0, 600000)).default(DEFAULT_VISIT_OPTIONS.minDwellMs),
-    )
-    .addOption(
-      new Option('--quiet-window <ms>', 'network counts as quiet after this long without a new request')
-        .argParser(msOption(0, 60000))
-        .default(DEFAULT_VISIT_OPTIONS.quietMs),
-    )
-    .addOption(
-      new Option('--visit-timeout <ms>', 'upper bound for one page visit')
-        .argParser(msOption(1000, 600000))
-        .default(DEFAULT_VISIT_OPTIONS.visitTimeoutMs),
-    )
-    .addOption(
-      new Option('--concurrency <n>', 'sites scanned at once (default: two per core, fewer when memory is small)')
-        .argParser(countOption(1, 64))
-        .default(defaultConcurrency()),
-    )
-    .addOption(
-      new Option('--site-timeout <ms>', 'deadline for one site, all phases together; 0 for none')
-        .argParser(msOption(0, 3_600_000))
-        .default(DEFAULT_BATCH_OPTIONS.siteTimeoutMs),
-    )
-    .addOption(
-      new Option('--retries <n>', 'extra attempts after a transient failure (timeout, connection, HTTP 5xx, browser crash)')
-        .argParser(countOption(0, 10))
-        .default(DEFAULT_BATCH_OPTIONS.retries),
-    )
-    .addOption(
-      new Option('--retry-delay <ms>', 'pause before the first retry; doubles for each further one')
-        .argParser(msOption(0, 3_600_000))
-        .default(DEFAULT_BATCH_OPTIONS.retryDelayMs),
-    )
+    );
+  addOptions(command, visitOptions()).addOption(
+    new Option('--concurrency <n>', 'sites scanned at once (default: two per core, fewer when memory is small)')
+      .argParser(countOption(1, 64))
+      .default(defaultConcurrency()),
+  );
+  return addOptions(command, deadlineOptions())
     .addOption(
       new Option('--restart-every <n>', 'start a fresh browser after this many sites, to keep memory bounded; 0 for never')
         .argParser(countOption(0, 100000))
