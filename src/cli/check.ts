@@ -23,7 +23,15 @@ import { findingEvidenceOfSiteScan, openDatabase, siteResultsOfRun } from '../st
 import { classifyOptions } from './classify-options.js';
 import { UsageError } from './errors.js';
 import { createLogger } from './log.js';
-import { addOptions, browserOptions, deadlineOptions, parseScanOptions, parseStartUrls, visitOptions, type ScanOptions } from './options.js';
+import {
+  addOptions,
+  browserOptions,
+  deadlineOptions,
+  parseScanOptions,
+  parseStartUrls,
+  runOptionsOf,
+  visitOptions,
+} from './options.js';
 
 const PHASES = ['pre', 'accept', 'reject'] as const;
 
@@ -117,23 +125,8 @@ export function checkCommand(): Command {
         const classify = await classifyOptions(o.trackerdb);
         if (!json) process.stderr.write(`scanning ${url} (3 phases: before consent, after accepting, after rejecting) …\n`);
         const run = await runScan([{ url }], {
-          dbPath: o.db,
-          ...(o.browser ? { browserPath: o.browser } : {}),
-          ...(o.hostResolverRules ? { hostResolverRules: o.hostResolverRules } : {}),
-          ignoreHttpsErrors: o.ignoreHttpsErrors,
-          storeValues: o.storeValues,
-          minDwellMs: o.dwell,
-          quietMs: o.quietWindow,
-          visitTimeoutMs: o.visitTimeout,
-          subpages: o.pages,
-          bannerWaitMs: o.bannerWait,
-          phases: o.phases,
+          ...runOptionsOf(o),
           concurrency: 1,
-          siteTimeoutMs: o.siteTimeout,
-          retries: o.retries,
-          retryDelayMs: o.retryDelay,
-          restartEvery: o.restartEvery,
-          recordedOptions: recordable(o),
           classify,
           stop: stop.signal,
           logger: cli.logger,
@@ -194,8 +187,3 @@ export function checkCommand(): Command {
     });
 }
 
-/** As scan records them, so `scan --resume` can finish an interrupted check kept with --db. */
-function recordable(o: ScanOptions): Record<string, unknown> {
-  const { resume: _resume, log: _log, quiet: _quiet, ...rest } = o;
-  return rest;
-}

@@ -153,3 +153,31 @@ export function addOptions(command: Command, options: Option[]): Command {
   for (const o of options) command.addOption(o);
   return command;
 }
+
+/** The options stored with a run: everything that shapes the scan, nothing about this process's output. */
+export function recordableOptions(o: ScanOptions): Record<string, unknown> {
+  const { resume: _resume, log: _log, quiet: _quiet, ...rest } = o;
+  return rest;
+}
+
+/** The parsed options as the run engine takes them (scan and check add their own concurrency and hooks). */
+export function runOptionsOf(o: ScanOptions) {
+  return {
+    dbPath: o.db,
+    ...(o.browser ? { browserPath: o.browser } : {}),
+    ...(o.hostResolverRules ? { hostResolverRules: o.hostResolverRules } : {}),
+    ignoreHttpsErrors: o.ignoreHttpsErrors,
+    storeValues: o.storeValues,
+    minDwellMs: o.dwell,
+    quietMs: o.quietWindow,
+    visitTimeoutMs: o.visitTimeout,
+    subpages: o.pages,
+    bannerWaitMs: o.bannerWait,
+    phases: o.phases,
+    siteTimeoutMs: o.siteTimeout,
+    retries: o.retries,
+    retryDelayMs: o.retryDelay,
+    restartEvery: o.restartEvery,
+    recordedOptions: recordableOptions(o),
+  };
+}

@@ -19,6 +19,7 @@ import {
   parseStartUrls,
   phasesOption,
   runIdOption,
+  runOptionsOf,
   visitOptions,
   type ScanOptions,
 } from './options.js';
@@ -149,23 +150,8 @@ export function scanCommand(): Command {
       let run;
       try {
         run = await runScan(sites, {
-          dbPath: o.db,
-          ...(o.browser ? { browserPath: o.browser } : {}),
-          ...(o.hostResolverRules ? { hostResolverRules: o.hostResolverRules } : {}),
-          ignoreHttpsErrors: o.ignoreHttpsErrors,
-          storeValues: o.storeValues,
-          minDwellMs: o.dwell,
-          quietMs: o.quietWindow,
-          visitTimeoutMs: o.visitTimeout,
-          subpages: o.pages,
-          bannerWaitMs: o.bannerWait,
-          phases: o.phases,
+          ...runOptionsOf(o),
           concurrency: o.concurrency,
-          siteTimeoutMs: o.siteTimeout,
-          retries: o.retries,
-          retryDelayMs: o.retryDelay,
-          restartEvery: o.restartEvery,
-          recordedOptions: recordable(o),
           classify,
           ...(resumeRunId !== undefined ? { resumeRunId } : {}),
           ...(listSource ? { listSource } : {}),
@@ -217,12 +203,6 @@ export function scanCommand(): Command {
       // A failed site is data, not an error of the tool; an interrupted run exits as the signal asked.
       if (run.interruptedBy) process.exitCode = run.interruptedBy === 'SIGTERM' ? 143 : 130;
     });
-}
-
-/** The options stored with a run: everything that shapes the scan, nothing about this process's output. */
-function recordable(o: ScanOptions): Record<string, unknown> {
-  const { resume: _resume, log: _log, quiet: _quiet, ...rest } = o;
-  return rest;
 }
 
 /**
