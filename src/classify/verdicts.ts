@@ -53,6 +53,15 @@ function deniedStorage(gcs: unknown): { ad: boolean; analytics: boolean } | unde
   return { ad: gcs[2] === '0', analytics: gcs[3] === '0' };
 }
 
+/**
+ * Whether a phase refused and the refusal took: a reject or save click, and the banner gone with
+ * every switch we meant to turn off turned off. Only such a refusal can be broken; a click on
+ * "settings" that led nowhere, or a failed click, left an undecided visitor.
+ */
+export function refusalTook(c: { action: string; success: boolean; clicks: ReadonlyArray<{ role: string }> }): boolean {
+  return c.action === 'reject' && c.success && c.clicks.some((k) => k.role === 'reject' || k.role === 'save');
+}
+
 export function verdictsOf(scan: SiteScanResult, findings: Finding[]): Verdict[] {
   const phase = (name: string) => scan.phases.find((p) => p.phase === name);
   const pre = phase('pre');
@@ -110,13 +119,7 @@ export function verdictsOf(scan: SiteScanResult, findings: Finding[]): Verdict[]
     }
   }
   const reject = phase('reject');
-  // Only a refusal that was made and took (the banner went away after a reject or save click) can be
-  // broken: a click on "settings" that led nowhere, or a failed click, left an undecided visitor.
-  const refused =
-    reject?.consent.action === 'reject' &&
-    reject.consent.success &&
-    reject.consent.clicks.some((c) => c.role === 'reject' || c.role === 'save');
-  if (reject && refused) {
+  if (reject && refusalTook(reject.consent)) {
     const after = inPhase('reject').filter((f) => isTrackingOrAnalytics(f) && afterClick(f, reject));
     if (after.length) {
       verdicts.push(

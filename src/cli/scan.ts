@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ListError, loadSiteList } from '../lists/load.js';
+import { BUILTIN_LISTS, ListError, loadSiteList } from '../lists/load.js';
 import type { SiteInput } from '../observe/types.js';
 import { runSummary } from '../report/run-summary.js';
 import { siteLine, siteSummary } from '../report/terminal.js';
@@ -105,7 +106,9 @@ export function scanCommand(): Command {
             if (err instanceof ListError) throw new UsageError(err.message);
             throw err;
           }
-          listSource = loaded.source;
+          // A file is recorded by its absolute path, so "gemeenten.csv" and "./gemeenten.csv" are one list
+          // to reports that compare runs of the same list.
+          listSource = loaded.source === 'stdin' || Object.hasOwn(BUILTIN_LISTS, o.list) ? loaded.source : resolve(o.list);
           skipped = loaded.list.invalid.length;
           for (const p of loaded.list.invalid) log.warn({ list: loaded.source, line: p.line, problem: p.problem }, `skipped invalid row at line ${p.line}: ${p.problem}`);
           for (const d of loaded.list.duplicates) log.warn({ list: loaded.source, url: d.url, lines: d.lines }, `${d.url} is listed ${d.lines.length} times (lines ${d.lines.join(', ')}); scanning it once`);

@@ -313,8 +313,10 @@ export async function answerBanner(
   if (saveHere && b.toggles.some((x) => x.checked && !x.disabled && x.visible)) {
     const problems = await switchOff(first, 1, obs, run, t);
     await press(first, saveHere, 1, 'save', obs, run, t);
-    obs.success = await confirmGone(first, run, t);
-    if (!obs.success) problems.push('the banner was still visible after saving');
+    const gone = await confirmGone(first, run, t);
+    // A switch left on is consent we did not withdraw: saved like that, it is no full refusal.
+    obs.success = gone && problems.length === 0;
+    if (!gone) problems.push('the banner was still visible after saving');
     if (problems.length) obs.error = problems.join('; ');
     return;
   }
@@ -342,8 +344,9 @@ export async function answerBanner(
   await press(second, final, 2, final.role, obs, run, t);
   const secondGone = await confirmGone(second, run, t);
   const firstGone = secondGone && (first.banner.signature === second.banner.signature || !(await bannerShown(first)));
-  obs.success = secondGone && firstGone;
-  if (!obs.success) problems.push('the banner was still visible after saving the settings');
+  // "Reject all" overrides the switches; saving them only refuses what was actually switched off.
+  obs.success = secondGone && firstGone && (final.role === 'reject' || problems.length === 0);
+  if (!(secondGone && firstGone)) problems.push('the banner was still visible after saving the settings');
   if (problems.length) obs.error = problems.join('; ');
 }
 

@@ -336,23 +336,13 @@ class Engine implements ConsentEngine {
     return lists.flat().sort((a, b) => a.time - b.time);
   }
 
-  /**
-   * What autoconsent clicked, in order. Roles come from our vocabulary where the label is known;
-   * otherwise the click is recorded as part of the action, with its real (possibly empty) label.
-   */
+  /** What autoconsent clicked, in order, with roles (see autoconsentClickRoles). */
   private toClicks(recorded: Array<RecordedClick & { frameUrl: string }>, action: ConsentAction): ConsentClick[] {
     const kind = action === 'accept' ? 'optIn' : 'optOut';
+    const roles = autoconsentClickRoles(recorded, action);
     let layer: 1 | 2 = 1;
     return recorded.map((c, i) => {
-      const last = i === recorded.length - 1;
-      let role: ConsentClick['role'];
-      if (c.toggle) role = action === 'reject' ? 'toggle-off' : 'accept';
-      else {
-        const m = classifyLabel(c.text);
-        if (m && m.role !== 'info') role = m.role;
-        else if (m?.role === 'info' && !last) role = 'settings';
-        else role = action;
-      }
+      const role = roles[i]!;
       const click: ConsentClick = {
         text: (c.text || `autoconsent:${kind} (<${c.tag}> without text)`).slice(0, 200),
         frameUrl: c.frameUrl,
@@ -372,4 +362,27 @@ class Engine implements ConsentEngine {
       else if (obs.clicks[0].role === 'settings') obs.rejectOnFirstLayer = false;
     }
   }
+}
+
+/**
+ * Roles of autoconsent's clicks. Labels our vocabulary knows keep their role; an unknown label is part
+ * of the action. The last click of an opt-out is what made the refusal, whatever its label says
+ * ("Voorkeuren bevestigen", "OK" after switching everything off): it counts as saving the refusal, so
+ * a refusal the rule completed is never mistaken for an unanswered banner.
+ */
+export function autoconsentClickRoles(recorded: ReadonlyArray<{ toggle?: boolean; text: string }>, action: ConsentAction): ConsentClick['role'][] {
+  const roles = recorded.map((c, i): ConsentClick['role'] => {
+    const last = i === recorded.length - 1;
+    if (c.toggle) return action === 'reject' ? 'toggle-off' : 'accept';
+    const m = classifyLabel(c.text);
+    if (m && m.role !== 'info') return m.role;
+    if (m?.role === 'info' && !last) return 'settings';
+    return action;
+  });
+  if (action === 'reject') {
+    let i = roles.length - 1;
+    while (i >= 0 && roles[i] === 'toggle-off') i--;
+    if (i >= 0 && roles[i] !== 'reject' && roles[i] !== 'save') roles[i] = 'save';
+  }
+  return roles;
 }

@@ -1,5 +1,6 @@
 import type { PhaseName } from '../observe/types.js';
 import type { Database } from './db.js';
+import { refusalTook } from '../classify/verdicts.js';
 import { setIf } from './read.js';
 
 // The conclusions of a run, one record per site: what league tables, diffs and exports are made of.
@@ -36,8 +37,9 @@ export interface SiteResult {
   rulesVersion?: string;
   banner: { found: boolean; cmp?: string; rejectOnFirstLayer?: boolean };
   /**
-   * Per phase that ran: whether its consent answer (accept or reject click) worked. A phase whose
-   * click failed saw the site as an undecided visitor, not as one who accepted or refused.
+   * Per phase that ran: whether its consent answer (accept or reject click) worked; for reject, whether
+   * the refusal took (see refusalTook). A phase whose answer failed saw the site as an undecided
+   * visitor, not as one who accepted or refused.
    */
   consent: Partial<Record<PhaseName, { action: 'none' | 'accept' | 'reject'; success: boolean }>>;
   verdicts: Array<{ id: string; explanation: string; trackers: string[] }>;
@@ -61,6 +63,7 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
     'SELECT id, name, banner_found, cmp, reject_on_first_layer, consent_action, consent_success FROM phases WHERE site_scan_id = ?',
   );
   const verdicts = db.prepare('SELECT verdict, explanation, trackers_json FROM verdicts WHERE site_scan_id = ? ORDER BY id');
+  const clickRoles = db.prepare('SELECT role FROM consent_clicks WHERE phase_id = ? ORDER BY seq');
   const findings = db.prepare(
     `SELECT p.name AS phase, f.tracker_id, f.tracker_name, f.organisation, f.country, f.category, f.seriousness,
             f.source, f.account_ids_json
@@ -93,9 +96,11 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
     setIf(result, 'rulesVersion', r.rules_version);
 
     for (const p of phases.all(id) as Raw[]) {
+      const action = p.consent_action as 'none' | 'accept' | 'reject';
+      const success = p.consent_success === 1;
       result.consent[p.name as PhaseName] = {
-        action: p.consent_action as 'none' | 'accept' | 'reject',
-        success: p.consent_success === 1,
+        action,
+        success: action === 'reject' ? refusalTook({ action, success, clicks: clickRoles.all(p.id) as Array<{ role: string }> }) : success,
       };
       if (p.banner_found === 1) result.banner.found = true;
       if (p.cmp && !result.banner.cmp) result.banner.cmp = p.cmp as string;

@@ -44,7 +44,10 @@ function phase(name: PhaseName, url: string, trackers: TrackerKey[]): { observat
     cookies: [],
     cookieEvents: [],
     storage: [],
-    consent: { action: name === 'pre' ? 'none' : name, bannerFound: true, secondLayer: false, clicks: [], success: name !== 'pre' },
+    consent: {
+      action: name === 'pre' ? 'none' : name, bannerFound: true, secondLayer: false, success: name !== 'pre',
+      clicks: name === 'pre' ? [] : [{ text: name === 'reject' ? 'Weigeren' : 'Akkoord', frameUrl: url, layer: 1, role: name }],
+    },
     signals: {},
     screenshots: [],
   };

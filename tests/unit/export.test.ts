@@ -80,7 +80,10 @@ function phase(name: PhaseName, urls: string[], banner?: { cmp: string; rejectOn
       ...(banner ? { cmp: banner.cmp, engine: 'autoconsent' as const } : {}),
       ...(banner?.rejectOnFirstLayer !== undefined ? { rejectOnFirstLayer: banner.rejectOnFirstLayer } : {}),
       secondLayer: false,
-      clicks: [],
+      clicks:
+        banner && name !== 'pre'
+          ? [{ text: name === 'reject' ? 'Weigeren' : 'Akkoord', frameUrl: 'https://site/', layer: 1 as const, role: name }]
+          : [],
       success: banner !== undefined,
     },
     signals: {},

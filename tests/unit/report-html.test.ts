@@ -249,6 +249,17 @@ describe('report model', () => {
     expect(m.summary.topTrackersBeforeConsent.map((t) => t.id)).toEqual(['google-analytics']);
   });
 
+  it('an unjudged scan in this run leaves earlier trackers "not checked"; trends count refusals that took', () => {
+    const unjudged = { ...volgdorp([], 'A'), trackers: { pre: [], accept: [], reject: [] } };
+    delete unjudged.grade;
+    const m = reportModel([run(1, [volgdorp([GA, FB], 'E')]), run(2, [unjudged])], 2);
+    expect(m.sightings.get('https://www.volgdorp.nl/')!.map((s) => s.current)).toEqual(['not-checked', 'not-checked']);
+    expect(m.trends.map((t) => [t.ok, t.refused])).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
   it('figures leave out unjudged scans; "after reject" counts only sites whose refusal took', () => {
     const unjudged = site('https://www.u.nl/', { grade: undefined });
     delete unjudged.grade;

@@ -18,6 +18,7 @@ const info: RunInfo = {
   userAgent: 'UA',
   options: { phases: ['pre', 'accept', 'reject'] },
   startedAt: '2026-11-01T02:00:00.000Z',
+  listSource: '/data/gemeenten.csv',
 };
 
 let dir: string;
@@ -38,6 +39,14 @@ beforeAll(() => {
   const id = saveSiteScan(db, runId, scan);
   saveClassification(db, id, { rulesVersion: 'r', findings: [], verdicts: [], grade: 'A' });
   finishRun(db, runId, 'complete', '2026-11-01T02:01:00.000Z');
+  // Later, someone checks one site and keeps it in the same database (no list).
+  const { listSource: _list, ...checkInfo } = info;
+  const checkRun = createRun(db, { ...checkInfo, startedAt: '2026-11-02T10:00:00.000Z' });
+  const other = { url: 'https://www.volgdorp.nl/' };
+  planRunSites(db, checkRun, [other]);
+  const checked = saveSiteScan(db, checkRun, { ...scan, site: other, siteDomain: 'volgdorp.nl', finalUrl: other.url });
+  saveClassification(db, checked, { rulesVersion: 'r', findings: [], verdicts: [], grade: 'A' });
+  finishRun(db, checkRun, 'complete', '2026-11-02T10:01:00.000Z');
 });
 
 const write = (out: string, extra: Partial<Parameters<typeof writeReport>[1]> = {}) =>
@@ -80,6 +89,15 @@ describe('writeReport', () => {
     expect(() => write(process.cwd())).toThrow(/current folder/);
     expect(() => write('/')).toThrow(/root of the file system/);
     expect(existsSync(dbPath)).toBe(true);
+  });
+
+  it('shows the newest run made from a list by default, and compares it only with runs of that list', () => {
+    const out = join(dir, 'default-run');
+    expect(write(out).runId).toBe(1);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('This is the first run');
+    const check = join(dir, 'check-run');
+    expect(write(check, { runId: 2 })).toMatchObject({ runId: 2, sitePages: 1 });
+    expect(readFileSync(join(check, 'index.html'), 'utf8')).toContain('This is the first run');
   });
 
   it('names an unknown run', () => {

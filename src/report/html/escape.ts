@@ -20,7 +20,7 @@ export function isHtml(v: unknown): v is Html {
  * reorder text (a cookie name with U+202E could display its evidence backwards). A website cannot
  * want them in evidence; the report shows each as a visible \u{…}.
  */
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2066-\u2069\uFEFF]/g;
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u180E\u2028-\u202E\u2060-\u2069\uFEFF]/g;
 
 /** Text for element content and quoted attribute values alike. */
 export function esc(text: string): string {

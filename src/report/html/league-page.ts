@@ -83,7 +83,8 @@ function changeCell(change: RowChange, s: Strings, lang: Lang): { text: Html; va
 function row(r: LeagueRow, s: Strings, lang: Lang): Html {
   const res = r.result;
   const ok = res.status === 'ok';
-  const trackerIds = [...new Set([...r.pre.map((t) => t.id), ...(ok ? res.trackers.reject.filter((t) => r.afterReject.includes(t.name)).map((t) => t.id) : [])])];
+  const afterRejectIds = ok ? res.trackers.reject.filter((t) => t.source === 'rules' && r.afterReject.includes(t.name)).map((t) => t.id) : [];
+  const trackerIds = [...new Set([...r.pre.map((t) => t.id), ...afterRejectIds])];
   const search = [res.name, res.code, res.url, res.group].filter(Boolean).join(' ').toLowerCase();
   const status = res.status === 'failed' ? s.failedAs(res.failureClass ?? '?') : res.status === 'interrupted' ? s.interrupted : '';
   const change = changeCell(r.change, s, lang);

@@ -64,6 +64,8 @@ export interface TrendPoint {
   startedAt: string;
   status: RunResults['status'];
   ok: number;
+  /** Of ok: sites whose refusal took, what "tracking after reject" is a share of. */
+  refused: number;
   failed: number;
   trackingBeforeConsent: number;
   analyticsBeforeConsent: number;
@@ -231,6 +233,7 @@ function trendOf(run: RunResults): TrendPoint {
     startedAt: run.startedAt,
     status: run.status,
     ok: ok.length,
+    refused: ok.filter((r) => r.consent.reject?.action === 'reject' && r.consent.reject.success).length,
     failed: run.results.filter((r) => r.status === 'failed').length,
     trackingBeforeConsent: ok.filter((r) => hasVerdict(r, 'tracking_before_consent')).length,
     analyticsBeforeConsent: ok.filter((r) => hasVerdict(r, 'analytics_before_consent')).length,
@@ -247,7 +250,7 @@ function sightingsOf(runs: RunResults[], current: RunResults): Map<string, Track
   const bySite = new Map<string, Map<string, TrackerSighting>>();
   for (const run of runs) {
     for (const r of run.results) {
-      if (r.status !== 'ok') continue;
+      if (!judged(r)) continue;
       const site = bySite.get(r.url) ?? new Map<string, TrackerSighting>();
       bySite.set(r.url, site);
       const seenNow = new Set<string>();
@@ -272,7 +275,7 @@ function sightingsOf(runs: RunResults[], current: RunResults): Map<string, Track
     const scan = now.get(url);
     // A phase this run looked at as it did before: scanned, and for accept/reject with a working answer.
     const checked = (p: PhaseName) =>
-      scan?.status === 'ok' && current.phases.includes(p) && (p === 'pre' || scan.consent[p]?.success === true);
+      scan !== undefined && judged(scan) && current.phases.includes(p) && (p === 'pre' || scan.consent[p]?.success === true);
     const list = [...site.values()];
     for (const s of list) {
       s.phases.sort((a, b) => ALL_PHASES.indexOf(a) - ALL_PHASES.indexOf(b));
@@ -385,7 +388,9 @@ export function reportModel(runs: readonly RunResults[], runId: number): ReportM
   const trackers = new Map<string, string>();
   for (const row of rows) {
     for (const t of row.pre) trackers.set(t.id, t.name);
-    if (row.result.status === 'ok') for (const t of row.result.trackers.reject) if (row.afterReject.includes(t.name)) trackers.set(t.id, t.name);
+    if (row.result.status === 'ok') {
+      for (const t of row.result.trackers.reject) if (t.source === 'rules' && row.afterReject.includes(t.name)) trackers.set(t.id, t.name);
+    }
   }
 
   const model: ReportModel = {

@@ -15,10 +15,10 @@ export function trendsPage(model: ReportModel, lang: Lang): Html {
   const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
   const chart =
     t.length >= 2
-      ? lineChart(`${s.chartTitle} (${s.chartPercent})`, labels, [
+      ? lineChart(s.chartPercent, labels, [
           { label: s.seriesTracking, colour: 's0', stroke: '#c0392b', values: t.map((p) => share(p.trackingBeforeConsent, p.ok)) },
           { label: s.seriesAnalytics, colour: 's1', stroke: '#b78a00', values: t.map((p) => share(p.analyticsBeforeConsent, p.ok)) },
-          { label: s.seriesAfterReject, colour: 's2', stroke: '#7b1020', values: t.map((p) => share(p.trackingAfterReject, p.ok)) },
+          { label: s.seriesAfterReject, colour: 's2', stroke: '#7b1020', values: t.map((p) => share(p.trackingAfterReject, p.refused)) },
           { label: s.seriesGoogleAnalytics, colour: 's3', stroke: '#0b57d0', values: t.map((p) => share(p.googleAnalytics, p.ok)) },
         ], { max: 100, unit: '%' })
       : html`<p class="note">${s.onlyOneRun}</p>`;

@@ -48,7 +48,7 @@ export interface ReportResult {
 }
 
 /** What a report folder holds; anything else in it was put there by someone else and is never deleted. */
-const REPORT_ENTRIES = new Set([MARKER, 'index.html', 'trends.html', 'accounts.html', 'sites']);
+const REPORT_ENTRIES = new Set([MARKER, 'index.html', 'trends.html', 'accounts.html', 'sites', '.DS_Store', 'Thumbs.db', 'desktop.ini']);
 
 /**
  * The report replaces --out as a whole, so --out must hold nothing but an earlier report: not the
@@ -80,19 +80,25 @@ function checkOutDir(out: string, dbPath: string | undefined): void {
 export function writeReport(db: Database, o: ReportOptions): ReportResult {
   const available = runsWithSiteScans(db);
   if (!available.length) throw new ReportError('no run in the database has a finished site scan yet; run cookiewatch scan first');
-  const chosen = o.runId ?? available[available.length - 1]!.id;
+  // Trends and changes compare runs of the same list: a run from --list by its list, a run of URLs
+  // given on the command line (or a check kept with --db) by exactly those URLs. So a one-site check in
+  // the nightly database, or a scan of another list, is no step in the list's history.
+  const listKey = (id: number) => {
+    const source = getRun(db, id)?.listSource;
+    return source !== undefined ? `list:${source}` : `urls:${[...plannedUrlsOfRun(db, id)].sort().join(' ')}`;
+  };
+  // By default the newest run made from a list: the league table, not the check someone ran since.
+  const fromLists = available.filter((r) => getRun(db, r.id)?.listSource !== undefined);
+  const chosen = o.runId ?? (fromLists.at(-1) ?? available.at(-1)!).id;
   if (!available.some((r) => r.id === chosen)) {
     throw new ReportError(getRun(db, chosen) ? `run ${chosen} has no finished site scans; there is nothing to report` : `no run ${chosen} in the database`);
   }
   const out = resolve(o.out);
   checkOutDir(out, o.dbPath);
 
-  // Trends and changes compare runs of the same list (a one-site check kept in the nightly database,
-  // or a scan of another list, is no step in its history).
-  const listOf = (id: number) => getRun(db, id)?.listSource;
-  const list = listOf(chosen);
+  const key = listKey(chosen);
   const runs: RunResults[] = available
-    .filter((r) => r.id <= chosen && listOf(r.id) === list)
+    .filter((r) => r.id <= chosen && listKey(r.id) === key)
     .map((r) => ({
       id: r.id,
       startedAt: r.startedAt,
@@ -141,7 +147,11 @@ export function writeReport(db: Database, o: ReportOptions): ReportResult {
       if (hadOld) renameSync(old, out);
       throw err;
     }
-    rmSync(old, { recursive: true, force: true });
+    try {
+      rmSync(old, { recursive: true, force: true });
+    } catch {
+      // The new report is in place; a leftover copy of the old one is untidy, not an error.
+    }
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
