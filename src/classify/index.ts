@@ -3,7 +3,7 @@ import { findingsOfPhase } from './match.js';
 import type { TrackerRules } from './rules.js';
 import { findingFromTrackerDb, type TrackerDb } from './trackerdb.js';
 import type { Classification, Finding } from './types.js';
-import { gradeOf, verdictsOf } from './verdicts.js';
+import { gradeOf, VERDICT_LOGIC_VERSION, verdictsOf } from './verdicts.js';
 
 export interface ClassifyOptions {
   rules: TrackerRules;
@@ -11,9 +11,13 @@ export interface ClassifyOptions {
   trackerDb?: TrackerDb;
 }
 
-/** Which rules made a conclusion: our rule files' hash, plus the trackerdb release when it was used. */
+/**
+ * Which rules made a conclusion: our rule files' hash, the verdict logic's version, and the trackerdb
+ * release when it was used.
+ */
 export function rulesVersionOf(opts: ClassifyOptions): string {
-  return opts.trackerDb ? `${opts.rules.version}+trackerdb-${opts.trackerDb.version}` : opts.rules.version;
+  const own = `${opts.rules.version}+verdicts-${VERDICT_LOGIC_VERSION}`;
+  return opts.trackerDb ? `${own}+trackerdb-${opts.trackerDb.version}` : own;
 }
 
 /** Findings, verdicts and grade of one site scan: a pure function of what was observed and the rules. */

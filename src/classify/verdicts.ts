@@ -54,6 +54,13 @@ function deniedStorage(gcs: unknown): { ad: boolean; analytics: boolean } | unde
 }
 
 /**
+ * Version of the verdict logic below, part of every rules version: when it changes (v2: tracking after
+ * reject needs a refusal that took), scans judged before read as judged by other rules, in diffs too,
+ * until `cookiewatch reclassify` re-judges them.
+ */
+export const VERDICT_LOGIC_VERSION = 2;
+
+/**
  * Whether a phase refused and the refusal took: a reject or save click, and the banner gone with
  * every switch we meant to turn off turned off. Only such a refusal can be broken; a click on
  * "settings" that led nowhere, or a failed click, left an undecided visitor.

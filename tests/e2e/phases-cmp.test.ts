@@ -111,7 +111,7 @@ describe('classification and reclassify', () => {
   it('every finding and verdict carries the rules version', () => {
     const versions = db.prepare('SELECT DISTINCT rules_version FROM findings UNION SELECT DISTINCT rules_version FROM site_scans').pluck().all();
     expect(versions).toHaveLength(1);
-    expect(String(versions[0])).toMatch(/^[0-9a-f]{12}(\+trackerdb-[\d.]+)?$/);
+    expect(String(versions[0])).toMatch(/^[0-9a-f]{12}\+verdicts-\d+(\+trackerdb-[\d.]+)?$/);
   });
 
   it('reclassify re-judges stored scans without a browser and reaches the same conclusions', async () => {
