@@ -120,7 +120,7 @@ describe('classification and reclassify', () => {
     const before = db.prepare('SELECT count(*) FROM findings').pluck().get();
     const r = await runCli(['reclassify', '--db', copy, '--no-trackerdb']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^reclassified 5 site scan\(s\) with rules [0-9a-f]{12} \(A: 4, E: 1\)/);
+    expect(r.stdout).toMatch(/^reclassified 5 site scan\(s\) with rules [0-9a-f]{12}\+verdicts-\d+ \(A: 4, E: 1\)/);
     const again = readDb(copy);
     try {
       const own = again.prepare("SELECT count(*) FROM findings WHERE source = 'rules'").pluck().get();
