@@ -219,6 +219,28 @@ export interface SiteScanResult {
   siteDomain: string;
   finalUrl?: string;
   phases: PhaseObservations[];
+  /**
+   * The privacy and cookie statements found from the start page (its links, the banner's included)
+   * and read after the phases. Absent when no search ran (the start page did not load, or the scan is
+   * older than the search); empty when the search found no statement.
+   */
+  statements?: StatementObservation[];
+}
+
+/** One privacy or cookie statement page: where it was linked, and its visible text when readable. */
+export interface StatementObservation {
+  url: string;
+  finalUrl?: string;
+  /** The link's text (or label) as the visitor saw it. */
+  linkText: string;
+  /** Linked from the start page (banner included) or from another statement. */
+  foundOn: 'page' | 'statement';
+  status?: number;
+  /** Why it could not be read: a failed load, an HTTP error, no text, not a web page. */
+  error?: string;
+  /** Visible text (whitespace-normalised, at most 300,000 characters) when readable. */
+  text?: string;
+  textSha256?: string;
 }
 
 export interface RunInfo {

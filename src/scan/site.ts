@@ -2,6 +2,8 @@ import type { LaunchedBrowser } from '../browser/launch.js';
 import type { PhaseName, PhaseObservations, SiteInput, SiteScanResult } from '../observe/types.js';
 import { hostOf, registrableDomain } from '../observe/party.js';
 import { classifyFailure, httpStatusMessage } from './failures.js';
+import { readStatements } from './statements.js';
+import type { PageLink } from './subpages.js';
 import { visitPhase, type VisitOptions } from './visit.js';
 
 export interface SiteScanOptions extends VisitOptions {
@@ -27,6 +29,8 @@ export async function scanSite(
   let siteDomain = registrableDomain(hostOf(site.url));
   let finalUrl: string | undefined;
   let failure: string | undefined;
+  // The start page's links as first seen, banner included (before consent they are all there).
+  let startLinks: PageLink[] | undefined;
   for (const phase of opts.phases) {
     if (signal?.aborted) break;
     const result = await visitPhase(launched, phase, site.url, opts, signal);
@@ -44,6 +48,11 @@ export async function scanSite(
       finalUrl = result.finalUrl;
       siteDomain = result.siteDomain;
     }
+    if (!startLinks || phase === 'pre') startLinks = result.links;
+  }
+  let statements: SiteScanResult['statements'];
+  if (!failure && startLinks && phases.length > 0 && !signal?.aborted) {
+    statements = await readStatements(launched, startLinks, finalUrl ?? site.url, opts, signal);
   }
   const result: SiteScanResult = {
     site,
@@ -54,6 +63,7 @@ export async function scanSite(
     phases,
   };
   if (finalUrl) result.finalUrl = finalUrl;
+  if (statements && !signal?.aborted) result.statements = statements;
   const stop = signal?.aborted ? (signal.reason as StopReason | undefined) : undefined;
   if (stop?.kind === 'interrupted') {
     // Nothing half-done is kept: a resumed run scans the site again from the start.

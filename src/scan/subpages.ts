@@ -2,6 +2,8 @@ import { registrableDomain, hostOf } from '../observe/party.js';
 
 export interface PageLink {
   href: string;
+  /** The link's visible text, or its aria-label or title. */
+  text?: string;
   /** Inside <nav>, <header> or [role=navigation]: the site's own menu, the best guide to its main pages. */
   inNav: boolean;
 }

@@ -45,6 +45,8 @@ export const DEFAULT_VISIT_OPTIONS: VisitOptions = {
 
 export interface PhaseResult {
   observations: PhaseObservations;
+  /** Links of the start page as first seen (banner included), where privacy statements are looked for. */
+  links: PageLink[];
   /** URL of the start page after redirects, when it loaded. */
   finalUrl?: string;
   siteDomain: string;
@@ -80,6 +82,7 @@ export async function visitPhase(
   let siteDomain = registrableDomain(hostOf(startUrl));
   let finalUrl: string | undefined;
   let error: string | undefined;
+  let links: PageLink[] = [];
 
   try {
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
@@ -102,7 +105,6 @@ export async function visitPhase(
       return visit;
     };
 
-    let links: PageLink[] = [];
     const start = await next(startUrl, 'start', async (navigationStart) => {
       const waitMs = Math.max(0, navigationStart + opts.bannerWaitMs - Date.now());
       if (phase === 'pre') {
@@ -155,7 +157,7 @@ export async function visitPhase(
     screenshots,
   };
   if (error) observations.error = error;
-  return { observations, siteDomain, ...(finalUrl ? { finalUrl } : {}) };
+  return { observations, links, siteDomain, ...(finalUrl ? { finalUrl } : {}) };
 }
 
 /**
@@ -207,6 +209,7 @@ async function pageLinks(page: Page): Promise<PageLink[]> {
     page.evaluate(() =>
       Array.from(document.querySelectorAll('a[href]'), (a) => ({
         href: (a as HTMLAnchorElement).href,
+        text: ((a as HTMLElement).innerText || a.getAttribute('aria-label') || a.getAttribute('title') || '').trim().slice(0, 200),
         inNav: a.closest('nav, header, [role="navigation"]') !== null,
       })).slice(0, 2000),
     ),

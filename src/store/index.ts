@@ -17,6 +17,7 @@ export {
   consentClicksOfPhase,
   screenshotsOfPhase,
   loadSiteScanResult,
+  statementsOfSiteScan,
   type RunStatus,
   type SiteScanStatus,
   type RunRow,

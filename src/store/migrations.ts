@@ -268,4 +268,40 @@ CREATE TABLE run_sites (
 ALTER TABLE site_scans ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
 `;
 
-export const migrations: readonly string[] = [migration1, migration2];
+// Privacy statements (issue 7): the statements found from each site scan's start page with their
+// visible text (observations), and per tracker whether they name it (conclusions, replaced by
+// reclassify). statements_searched tells "no statement found" (1, no rows) from "not searched" (0).
+const migration3 = `
+ALTER TABLE site_scans ADD COLUMN statements_searched INTEGER NOT NULL DEFAULT 0 CHECK (statements_searched IN (0, 1));
+
+CREATE TABLE statements (
+  id INTEGER PRIMARY KEY,
+  site_scan_id INTEGER NOT NULL REFERENCES site_scans (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  final_url TEXT,
+  link_text TEXT NOT NULL,
+  found_on TEXT NOT NULL CHECK (found_on IN ('page', 'statement')),
+  status INTEGER,
+  error TEXT,
+  text TEXT,
+  text_sha256 TEXT,
+  UNIQUE (site_scan_id, seq)
+);
+
+CREATE TABLE disclosures (
+  id INTEGER PRIMARY KEY,
+  site_scan_id INTEGER NOT NULL REFERENCES site_scans (id) ON DELETE CASCADE,
+  tracker_id TEXT NOT NULL,
+  tracker_name TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('named', 'organisation-named', 'denied', 'not-named', 'no-statement', 'unreadable')),
+  term TEXT,
+  statement_url TEXT,
+  snippet TEXT,
+  rules_version TEXT NOT NULL
+);
+CREATE INDEX disclosures_site_scan ON disclosures (site_scan_id);
+`;
+
+export const migrations: readonly string[] = [migration1, migration2, migration3];

@@ -11,6 +11,7 @@ import type {
   RequestObservation,
   Screenshot,
   SiteScanResult,
+  StatementObservation,
   StorageObservation,
   ValueEvidence,
 } from '../observe/types.js';
@@ -471,5 +472,26 @@ export function loadSiteScanResult(db: Database, siteScanId: number): SiteScanRe
   setIf(result, 'failureMessage', scan.failureMessage);
   setIf(result, 'finalUrl', scan.finalUrl);
   result.attempts = scan.attempts;
+  const statements = statementsOfSiteScan(db, siteScanId);
+  if (statements) result.statements = statements;
   return result;
+}
+
+/** The statements a site scan found and read; undefined when it did not search (older scans). */
+export function statementsOfSiteScan(db: Database, siteScanId: number): StatementObservation[] | undefined {
+  const searched = db.prepare('SELECT statements_searched FROM site_scans WHERE id = ?').pluck().get(siteScanId);
+  if (searched !== 1) return undefined;
+  return (db.prepare('SELECT * FROM statements WHERE site_scan_id = ? ORDER BY seq').all(siteScanId) as Raw[]).map((r) => {
+    const st: StatementObservation = {
+      url: r.url as string,
+      linkText: r.link_text as string,
+      foundOn: r.found_on as StatementObservation['foundOn'],
+    };
+    setIf(st, 'finalUrl', r.final_url);
+    setIf(st, 'status', r.status);
+    setIf(st, 'error', r.error);
+    setIf(st, 'text', r.text);
+    setIf(st, 'textSha256', r.text_sha256);
+    return st;
+  });
 }

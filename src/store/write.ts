@@ -215,9 +215,13 @@ function prepareStatements(db: Database) {
     deleteSiteScan: db.prepare('DELETE FROM site_scans WHERE run_id = ? AND site_id = ?'),
     insertSiteScan: db.prepare(
       `INSERT INTO site_scans (run_id, site_id, started_at, ended_at, status, failure_class, failure_message,
-                               site_domain, final_url, attempts)
+                               site_domain, final_url, attempts, statements_searched)
        VALUES (@run_id, @site_id, @started_at, @ended_at, @status, @failure_class, @failure_message,
-               @site_domain, @final_url, @attempts)`,
+               @site_domain, @final_url, @attempts, @statements_searched)`,
+    ),
+    insertStatement: db.prepare(
+      `INSERT INTO statements (site_scan_id, seq, url, final_url, link_text, found_on, status, error, text, text_sha256)
+       VALUES (@site_scan_id, @seq, @url, @final_url, @link_text, @found_on, @status, @error, @text, @text_sha256)`,
     ),
     insertPhase: db.prepare(insertSql('phases', phaseColumns)),
     insertClick: db.prepare(insertSql('consent_clicks', clickColumns)),
@@ -325,9 +329,24 @@ export function saveSiteScan(db: Database, runId: number, result: SiteScanResult
           site_domain: result.siteDomain,
           final_url: opt(result.finalUrl),
           attempts: result.attempts ?? 1,
+          statements_searched: result.statements ? 1 : 0,
         }).lastInsertRowid,
       );
       for (const phase of result.phases) insertPhase(s, siteScanId, phase);
+      (result.statements ?? []).forEach((st, seq) =>
+        s.insertStatement.run({
+          site_scan_id: siteScanId,
+          seq,
+          url: st.url,
+          final_url: opt(st.finalUrl),
+          link_text: st.linkText,
+          found_on: st.foundOn,
+          status: opt(st.status),
+          error: opt(st.error),
+          text: opt(st.text),
+          text_sha256: opt(st.textSha256),
+        }),
+      );
       return siteScanId;
     })
     .immediate();
