@@ -2,7 +2,8 @@ import type { SiteScanResult } from '../observe/types.js';
 import { findingsOfPhase } from './match.js';
 import type { TrackerRules } from './rules.js';
 import { findingFromTrackerDb, type TrackerDb } from './trackerdb.js';
-import type { Classification, Finding } from './types.js';
+import { disclosuresOf } from './disclosure.js';
+import type { Classification, Finding, TrackerDisclosure, Verdict } from './types.js';
 import { gradeOf, VERDICT_LOGIC_VERSION, verdictsOf } from './verdicts.js';
 
 export interface ClassifyOptions {
@@ -36,5 +37,53 @@ export function classifySiteScan(scan: SiteScanResult, opts: ClassifyOptions): C
     });
   }
   const verdicts = verdictsOf(scan, findings);
-  return { rulesVersion: rulesVersionOf(opts), findings, verdicts, grade: gradeOf(verdicts, findings) };
+  const disclosures = scan.status === 'ok' ? disclosuresOfScan(scan, findings, opts) : undefined;
+  const undisclosedVerdict = disclosures && undisclosedThirdParties(disclosures, findings);
+  if (undisclosedVerdict) verdicts.push(undisclosedVerdict);
+  const c: Classification = { rulesVersion: rulesVersionOf(opts), findings, verdicts, grade: gradeOf(verdicts, findings) };
+  if (disclosures) c.disclosures = disclosures;
+  return c;
+}
+
+/**
+ * The statements' verdict on each tracker found. No statement found, or none readable, is recorded as
+ * such for every tracker: never as disclosed, and never as a statement that was read and is silent.
+ */
+function disclosuresOfScan(scan: SiteScanResult, findings: Finding[], opts: ClassifyOptions): TrackerDisclosure[] | undefined {
+  if (!scan.statements) return undefined;
+  const readable = scan.statements.flatMap((s) => (s.text ? [{ url: s.finalUrl ?? s.url, text: s.text }] : []));
+  const judged = disclosuresOf(findings, opts.rules, readable);
+  if (readable.length) return judged;
+  const status = scan.statements.length ? 'unreadable' : 'no-statement';
+  return judged.map(({ evidence: _none, ...d }) => ({ ...d, status }));
+}
+
+/**
+ * Third parties found on the site that its statement, once read, does not name or even denies. Only a
+ * statement that was read can be silent: "no statement found" and "unreadable" accuse nobody here.
+ */
+function undisclosedThirdParties(disclosures: TrackerDisclosure[], findings: Finding[]): Verdict | undefined {
+  const silent = disclosures.filter((d) => d.status === 'not-named' || d.status === 'denied');
+  if (!silent.length) return undefined;
+  const notNamed = silent.filter((d) => d.status === 'not-named');
+  const denied = silent.filter((d) => d.status === 'denied');
+  const who = (ds: typeof silent) => ds.map((d) => `${d.trackerName} (${d.organisation})`).join(', ');
+  const parts = [
+    notNamed.length ? `The privacy statement does not name ${who(notNamed)}, though the site uses ${notNamed.length === 1 ? 'it' : 'them'}.` : '',
+    denied.length ? `It says the site does not use ${who(denied)}, yet ${denied.length === 1 ? 'it was' : 'they were'} found.` : '',
+  ];
+  const ids = new Set(silent.map((d) => d.trackerId));
+  const cited: number[] = [];
+  const firstOf = new Set<string>();
+  findings.forEach((f, i) => {
+    if (f.source !== 'rules' || !ids.has(f.trackerId) || firstOf.has(`${f.trackerId}\u0000${f.phase}`)) return;
+    firstOf.add(`${f.trackerId}\u0000${f.phase}`);
+    cited.push(i);
+  });
+  return {
+    id: 'undisclosed_third_parties',
+    explanation: parts.filter(Boolean).join(' '),
+    findings: cited,
+    trackers: [...new Set(silent.map((d) => d.trackerName))].sort(),
+  };
 }

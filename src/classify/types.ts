@@ -70,6 +70,7 @@ export type VerdictId =
   | 'tracking_without_banner'
   | 'no_reject_on_first_layer'
   | 'consent_signal_ignored'
+  | 'undisclosed_third_parties'
   | 'inconclusive';
 
 export interface Verdict {
@@ -81,10 +82,29 @@ export interface Verdict {
   trackers: string[];
 }
 
+/**
+ * Whether the site's privacy or cookie statements name a tracker found on it: `named` (the tracker
+ * itself), `organisation-named` (only "Google", "Facebook"), `denied` (mentioned only to deny using
+ * it), `not-named`; `no-statement` when the scan found no statement, `unreadable` when it found some
+ * but could read none. Only the first four rest on a statement that was read.
+ */
+export type DisclosureStatus = 'named' | 'organisation-named' | 'denied' | 'not-named' | 'no-statement' | 'unreadable';
+
+export interface TrackerDisclosure {
+  trackerId: string;
+  trackerName: string;
+  organisation: string;
+  status: DisclosureStatus;
+  /** The term that matched, the statement it was in and the sentence around it. */
+  evidence?: { term: string; statementUrl: string; snippet: string };
+}
+
 export interface Classification {
   /** Hash of the rule files plus the trackerdb version: which rules made these conclusions. */
   rulesVersion: string;
   findings: Finding[];
   verdicts: Verdict[];
+  /** Per tracker found, whether the statements name it; absent when the scan did not look for statements. */
+  disclosures?: TrackerDisclosure[];
   grade: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | '?';
 }

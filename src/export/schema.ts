@@ -16,6 +16,7 @@ const VERDICT_IDS = [
   'tracking_without_banner',
   'no_reject_on_first_layer',
   'consent_signal_ignored',
+  'undisclosed_third_parties',
   'inconclusive',
 ] as const satisfies readonly VerdictId[];
 

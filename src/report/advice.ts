@@ -102,6 +102,21 @@ const VERDICTS: Record<VerdictId, VerdictGuide> = {
       nl: 'Controleer de Consent Mode-instellingen: de standaardstatus moet "denied" zijn voordat een tag laadt, en geen Google-tag mag buiten de cookietool of tagmanager om in de pagina staan.',
     },
   },
+  undisclosed_third_parties: {
+    title: { en: 'Third parties the privacy statement does not name', nl: 'Derde partijen die de privacyverklaring niet noemt' },
+    why: {
+      en:
+        'Visitors must be told who receives their data (GDPR art. 13). A privacy or cookie statement that leaves out a third party ' +
+        'the site uses, or says the site does not use it, misinforms every visitor who reads it.',
+      nl:
+        'Bezoekers moeten weten wie hun gegevens ontvangt (AVG art. 13). Een privacy- of cookieverklaring die een gebruikte derde partij ' +
+        'weglaat, of zegt dat de site die niet gebruikt, informeert iedere lezer verkeerd.',
+    },
+    todo: {
+      en: 'Name every third party the site uses in the privacy or cookie statement, with its purpose and cookies, or remove the ones nobody needs; check the statement again after every change to the tags.',
+      nl: 'Noem elke derde partij die de site gebruikt in de privacy- of cookieverklaring, met doel en cookies, of verwijder wat niemand nodig heeft; controleer de verklaring na elke wijziging van de tags.',
+    },
+  },
   inconclusive: {
     title: { en: 'Could not be scanned', nl: 'Kon niet worden gescand' },
     why: {
@@ -210,8 +225,8 @@ export function verdictWhy(id: string, lang: Lang): string {
 export function verdictAdvice(id: string, trackers: TrackerRef[], lang: Lang): string[] {
   const general = VERDICTS[id as VerdictId]?.todo[lang];
   const steps = general ? [general] : [];
-  // Verdicts about the banner itself need no per-tracker steps.
-  if (id === 'no_reject_on_first_layer' || id === 'inconclusive') return steps;
+  // Verdicts about the banner or the statement need no per-tracker steps.
+  if (id === 'no_reject_on_first_layer' || id === 'inconclusive' || id === 'undisclosed_third_parties') return steps;
   const seen = new Set<string>();
   for (const t of trackers) {
     if (seen.has(t.id)) continue;
@@ -247,6 +262,8 @@ export function verdictSummary(id: string, trackers: TrackerRef[], lang: Lang, s
       return 'De cookiemelding biedt op de eerste laag geen manier om te weigeren: weigeren kost meer stappen dan accepteren.';
     case 'consent_signal_ignored':
       return `De pagina meldde Google dat toestemming geweigerd was (Consent Mode), en toch werden cookies van ${list} geplaatst.`;
+    case 'undisclosed_third_parties':
+      return `De privacyverklaring noemt niet alle derde partijen die de site gebruikt, of ontkent ze: ${list}.`;
     case 'inconclusive':
       return 'De site kon niet worden gescand; er valt niets te concluderen, en ze krijgt geen schoon cijfer.';
     default:

@@ -10,6 +10,11 @@ function prepare(db: Database) {
     storageIds: db.prepare('SELECT id FROM storage WHERE phase_id = ? ORDER BY id').pluck(),
     deleteFindings: db.prepare('DELETE FROM findings WHERE site_scan_id = ?'),
     deleteVerdicts: db.prepare('DELETE FROM verdicts WHERE site_scan_id = ?'),
+    deleteDisclosures: db.prepare('DELETE FROM disclosures WHERE site_scan_id = ?'),
+    insertDisclosure: db.prepare(
+      `INSERT INTO disclosures (site_scan_id, tracker_id, tracker_name, organisation, status, term, statement_url, snippet, rules_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     insertFinding: db.prepare(
       `INSERT INTO findings (site_scan_id, phase_id, seq, tracker_id, tracker_name, organisation, country, category,
          seriousness, source, rule, evidence_kind, request_row_id, cookie_row_id, storage_row_id, page_index, party,
@@ -43,6 +48,7 @@ export function saveClassification(db: Database, siteScanId: number, c: Classifi
   db.transaction(() => {
     s.deleteFindings.run(siteScanId);
     s.deleteVerdicts.run(siteScanId);
+    s.deleteDisclosures.run(siteScanId);
     const phaseIds = new Map((s.phases.all(siteScanId) as Array<{ name: string; id: number }>).map((p) => [p.name, p.id]));
     const rowIds = new Map<string, { requests: number[]; cookies: number[]; storage: number[] }>();
     const rowsOf = (phaseId: number) => {
@@ -92,6 +98,12 @@ export function saveClassification(db: Database, siteScanId: number, c: Classifi
     });
     for (const v of c.verdicts) {
       s.insertVerdict.run(siteScanId, v.id, v.explanation, JSON.stringify(v.trackers), JSON.stringify(v.findings), c.rulesVersion);
+    }
+    for (const d of c.disclosures ?? []) {
+      s.insertDisclosure.run(
+        siteScanId, d.trackerId, d.trackerName, d.organisation, d.status,
+        d.evidence?.term ?? null, d.evidence?.statementUrl ?? null, d.evidence?.snippet ?? null, c.rulesVersion,
+      );
     }
     s.setGrade.run(c.grade, c.rulesVersion, siteScanId);
   })();

@@ -154,11 +154,13 @@ describe('classification of the home-made banner sites', () => {
   });
 
   it('trackers before the banner is answered: tracking and analytics before consent, and after reject', () => {
-    expect(verdictsOf(VROEGBEEK)).toEqual(['analytics_before_consent', 'tracking_after_reject', 'tracking_before_consent']);
+    // Its privacy statement names Google Analytics but not Meta (issue 7).
+    expect(verdictsOf(VROEGBEEK)).toEqual(['analytics_before_consent', 'tracking_after_reject', 'tracking_before_consent', 'undisclosed_third_parties']);
   });
 
   it('a pixel on a subpage of a site without banner: tracking before consent and without banner', () => {
-    expect(verdictsOf(EVENDAM)).toEqual(['tracking_before_consent', 'tracking_without_banner']);
+    // Its statement speaks of no tracking cookies and names no Meta Pixel.
+    expect(verdictsOf(EVENDAM)).toEqual(['tracking_before_consent', 'tracking_without_banner', 'undisclosed_third_parties']);
     expect(gradeOf(EVENDAM)).toBe('E');
   });
 

@@ -100,7 +100,8 @@ describe('classification and reclassify', () => {
       .prepare(`SELECT verdict FROM verdicts v JOIN site_scans s ON s.id = v.site_scan_id JOIN sites t ON t.id = s.site_id WHERE t.url = ? ORDER BY verdict`)
       .pluck()
       .all('https://www.volgdorp.nl/');
-    expect(v).toEqual(['analytics_before_consent', 'tracking_before_consent', 'tracking_without_banner']);
+    // Its privacy statement names no third party (issue 7).
+    expect(v).toEqual(['analytics_before_consent', 'tracking_before_consent', 'tracking_without_banner', 'undisclosed_third_parties']);
   });
 
   it('the CMPs themselves are findings of category consent, never a verdict', () => {
