@@ -1,3 +1,4 @@
+import type { DisclosureStatus } from '../classify/types.js';
 import type { PhaseName } from '../observe/types.js';
 import type { Database } from './db.js';
 import { refusalTook } from '../classify/verdicts.js';
@@ -46,6 +47,21 @@ export interface SiteResult {
   trackers: Record<PhaseName, TrackerSeen[]>;
   /** Account ids seen in any phase (GTM container, GA property, pixel id …), distinct, sorted. */
   accountIds: Array<{ kind: string; value: string }>;
+  /**
+   * The privacy and cookie statements the scan found and whether it could read them; absent when it
+   * did not look (older scans, or the start page did not load).
+   */
+  statements?: Array<{ url: string; linkText: string; foundOn: 'page' | 'statement'; status?: number; error?: string; readable: boolean }>;
+  /** Per tracker found (seriousness 2+), whether the statements name it; absent when not judged. */
+  disclosures?: Array<{
+    trackerId: string;
+    trackerName: string;
+    organisation: string;
+    status: DisclosureStatus;
+    term?: string;
+    statementUrl?: string;
+    snippet?: string;
+  }>;
 }
 
 type Raw = Record<string, unknown>;
@@ -64,6 +80,12 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
   );
   const verdicts = db.prepare('SELECT verdict, explanation, trackers_json FROM verdicts WHERE site_scan_id = ? ORDER BY id');
   const clickRoles = db.prepare('SELECT role FROM consent_clicks WHERE phase_id = ? ORDER BY seq');
+  const statementRows = db.prepare(
+    'SELECT url, link_text, found_on, status, error, text IS NOT NULL AS readable FROM statements WHERE site_scan_id = ? ORDER BY seq',
+  );
+  const disclosureRows = db.prepare(
+    'SELECT tracker_id, tracker_name, organisation, status, term, statement_url, snippet FROM disclosures WHERE site_scan_id = ? ORDER BY id',
+  );
   const findings = db.prepare(
     `SELECT p.name AS phase, f.tracker_id, f.tracker_name, f.organisation, f.country, f.category, f.seriousness,
             f.source, f.account_ids_json
@@ -127,6 +149,34 @@ export function siteResultsOfRun(db: Database, runId: number): SiteResult[] {
     }
     for (const phase of ['pre', 'accept', 'reject'] as const) result.trackers[phase].sort((a, b) => a.name.localeCompare(b.name));
     result.accountIds = [...accounts.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value));
+    if (r.statements_searched === 1) {
+      result.statements = (statementRows.all(id) as Raw[]).map((st) => {
+        const o: NonNullable<SiteResult['statements']>[number] = {
+          url: st.url as string,
+          linkText: st.link_text as string,
+          foundOn: st.found_on as 'page' | 'statement',
+          readable: st.readable === 1,
+        };
+        setIf(o, 'status', st.status);
+        setIf(o, 'error', st.error);
+        return o;
+      });
+    }
+    const ds = disclosureRows.all(id) as Raw[];
+    if (ds.length || (r.statements_searched === 1 && r.rules_version)) {
+      result.disclosures = ds.map((d) => {
+        const o: NonNullable<SiteResult['disclosures']>[number] = {
+          trackerId: d.tracker_id as string,
+          trackerName: d.tracker_name as string,
+          organisation: d.organisation as string,
+          status: d.status as DisclosureStatus,
+        };
+        setIf(o, 'term', d.term);
+        setIf(o, 'statementUrl', d.statement_url);
+        setIf(o, 'snippet', d.snippet);
+        return o;
+      });
+    }
     return result;
   });
 }
