@@ -5,7 +5,8 @@ import { accountsPage } from '../../src/report/html/accounts-page.js';
 import { CONTENT_SECURITY_POLICY, SCRIPT } from '../../src/report/html/assets.js';
 import { esc, html, join, safeHref, trusted } from '../../src/report/html/escape.js';
 import { page } from '../../src/report/html/layout.js';
-import { leaguePage } from '../../src/report/html/league-page.js';
+import { leaguePage, statementCell } from '../../src/report/html/league-page.js';
+import { STRINGS } from '../../src/report/html/i18n.js';
 import { reportModel, siteSlugs, type RunResults } from '../../src/report/html/model.js';
 import { prioritiseEvidence, sitePage, type SiteDetails } from '../../src/report/html/site-page.js';
 import { trendsPage } from '../../src/report/html/trends-page.js';
@@ -354,6 +355,33 @@ describe('pages', () => {
     expect(nl).toContain('Tracking vóór toestemming');
     expect(nl).toContain('Voordat de bezoeker iets koos, laadde de site advertentie- of social-mediatracking: Meta Pixel (Facebook Pixel) (Meta Platforms Inc., US).');
     expect(nl).toContain('Wat te doen');
+  });
+
+  it('says what the privacy statement names, and never calls a missing or unreadable one disclosed', () => {
+    const base = hostileSite();
+    const withStatement = (over: Partial<SiteResult>) => {
+      const m = reportModel([run(1, [{ ...base, ...over }])], 1);
+      return { cell: statementCell(m.rows[0]!.result, STRINGS.en).text.value, page: sitePage(m.rows[0]!, { evidence: [], phases: [], screenshots: [] }, m, 'en').value };
+    };
+    const read = [{ url: 'https://www.scriptwolde.nl/privacyverklaring', linkText: 'Privacyverklaring', foundOn: 'page' as const, readable: true }];
+    const denied = withStatement({
+      statements: read,
+      disclosures: [
+        { trackerId: 'facebook-pixel', trackerName: 'Meta Pixel (Facebook Pixel)', organisation: 'Meta Platforms Inc.', status: 'denied', term: 'Facebook Pixel', snippet: `Wij gebruiken geen Facebook Pixel ${HOSTILE}.` },
+        { trackerId: 'google-analytics', trackerName: 'Google Analytics', organisation: 'Google LLC', status: 'organisation-named', term: 'Google' },
+      ],
+    });
+    expect(denied.cell).toBe('denies: Meta Pixel (Facebook Pixel)');
+    expect(denied.page).toContain('the statement denies using it ("Facebook Pixel")');
+    expect(denied.page).toContain('<q class="snippet">Wij gebruiken geen Facebook Pixel &#60;img');
+    expect(denied.page).toContain('only the organisation is named ("Google")');
+    const none = withStatement({ statements: [], disclosures: [{ trackerId: 'facebook-pixel', trackerName: 'Meta Pixel (Facebook Pixel)', organisation: 'Meta', status: 'no-statement' }] });
+    expect(none.cell).toBe('none found');
+    expect(none.page).toContain('No privacy or cookie statement was found');
+    const unreadable = withStatement({ statements: [{ ...read[0]!, readable: false, status: 500, error: 'HTTP 500' }], disclosures: [] });
+    expect(unreadable.cell).toBe('unreadable');
+    expect(unreadable.page).toContain('could not be read (HTTP 500)');
+    expect(withStatement({}).cell).toContain('not checked');
   });
 
   it('shows each kind of evidence before repeats', () => {

@@ -33,6 +33,7 @@ ${item(v('tracking_after_reject'), s.figAfterReject(f.refused))}
 ${item(formatPercent(f.googleAnalytics.any, m, lang), s.figGoogleAnalytics(f.googleAnalytics.any, m))}
 ${item(v('tracking_without_banner'), s.figNoBanner)}
 ${item(v('no_reject_on_first_layer'), s.figNoReject)}
+${item(v('undisclosed_third_parties'), s.figUndisclosed(m))}
 </ul>
 ${f.failed + f.interrupted > 0 ? html`<p class="note">${s.figFailed(f.failed + f.interrupted, f.sites)}</p>` : ''}
 ${f.unjudged > 0 ? html`<p class="note">${s.figUnjudged(f.unjudged)}</p>` : ''}
@@ -80,6 +81,23 @@ function changeCell(change: RowChange, s: Strings, lang: Lang): { text: Html; va
   }
 }
 
+/** What the site's privacy statement says of the third parties found, in a few words. */
+export function statementCell(res: LeagueRow['result'], s: Strings): { text: Html; value: string } {
+  if (res.status !== 'ok' || !res.statements || !res.disclosures) return { text: html`<span class="muted">${s.statementNotChecked}</span>`, value: '' };
+  if (!res.statements.length) return { text: html`${s.statementNone}`, value: '1' };
+  if (!res.statements.some((st) => st.readable)) return { text: html`${s.statementUnreadable}`, value: '1' };
+  const missing = res.disclosures.filter((d) => d.status === 'not-named').map((d) => d.trackerName);
+  const denied = res.disclosures.filter((d) => d.status === 'denied').map((d) => d.trackerName);
+  if (!missing.length && !denied.length) return { text: html`<span class="muted">${s.statementNamesAll}</span>`, value: '0' };
+  return {
+    text: join(
+      [...(missing.length ? [html`${s.statementMisses(missing.join(', '))}`] : []), ...(denied.length ? [html`${s.statementDenies(denied.join(', '))}`] : [])],
+      html`<br>`,
+    ),
+    value: String(2 + missing.length + denied.length),
+  };
+}
+
 function row(r: LeagueRow, s: Strings, lang: Lang): Html {
   const res = r.result;
   const ok = res.status === 'ok';
@@ -88,6 +106,7 @@ function row(r: LeagueRow, s: Strings, lang: Lang): Html {
   const search = [res.name, res.code, res.url, res.group].filter(Boolean).join(' ').toLowerCase();
   const status = res.status === 'failed' ? s.failedAs(res.failureClass ?? '?') : res.status === 'interrupted' ? s.interrupted : '';
   const change = changeCell(r.change, s, lang);
+  const statement = statementCell(res, s);
   const banner = !ok ? '' : res.banner.found ? res.banner.cmp && res.banner.cmp !== 'heuristic' ? res.banner.cmp : s.bannerHomeMade : s.noBanner;
   const reject = !ok || !res.banner.found ? '–' : res.banner.rejectOnFirstLayer === undefined ? '?' : res.banner.rejectOnFirstLayer ? s.yes : s.no;
   return html`<tr data-group="${res.group ?? ''}" data-trackers="${trackerIds.join(' ')}" data-search="${search}" data-url="${res.url}">
@@ -99,6 +118,7 @@ function row(r: LeagueRow, s: Strings, lang: Lang): Html {
 <td data-value="${r.afterReject.length}">${r.afterReject.join(', ')}</td>
 <td data-value="${banner}">${banner}</td>
 <td data-value="${reject}">${reject}</td>
+<td data-value="${statement.value}">${statement.text}</td>
 <td data-value="${change.value}">${change.text}</td>
 </tr>`;
 }
@@ -121,7 +141,7 @@ ${figures(model, s, lang)}
 <span><span id="shown-count">${model.rows.length}</span> ${s.shownCount}</span>
 </div>
 <table id="league">
-<thead><tr>${th(s.colRank, 'num')}${th(s.colSite)}${th(s.colGroup)}${th(s.colGrade, 'num')}${th(s.colPre, 'num')}${th(s.colAfterReject, 'num')}${th(s.colBanner)}${th(s.colReject)}${th(s.colChange)}</tr></thead>
+<thead><tr>${th(s.colRank, 'num')}${th(s.colSite)}${th(s.colGroup)}${th(s.colGrade, 'num')}${th(s.colPre, 'num')}${th(s.colAfterReject, 'num')}${th(s.colBanner)}${th(s.colReject)}${th(s.colStatement, 'num')}${th(s.colChange)}</tr></thead>
 <tbody>
 ${model.rows.map((r) => row(r, s, lang))}
 </tbody>

@@ -149,6 +149,38 @@ ${groups.length
 </section>`;
 }
 
+const DISCLOSURE_LABEL = (s: Strings): Record<string, string> => ({
+  named: s.disclosureNamed,
+  'organisation-named': s.disclosureOrganisation,
+  denied: s.disclosureDenied,
+  'not-named': s.disclosureNotNamed,
+  'no-statement': s.disclosureNoStatement,
+  unreadable: s.disclosureUnreadable,
+});
+
+/** The statements found, whether they were read, and what they say of each third party found. */
+function statementSection(row: LeagueRow, s: Strings): Html {
+  const r = row.result;
+  const head = html`<h2 id="statement">${s.statementTitle}</h2><p class="note">${s.statementIntro}</p>`;
+  if (!r.statements) return html`${head}<p class="muted">${s.statementNotSearched}</p>`;
+  if (!r.statements.length) return html`${head}<p>${s.statementNoneFound}</p>`;
+  const label = DISCLOSURE_LABEL(s);
+  const anyRead = r.statements.some((st) => st.readable);
+  return html`${head}
+<ul class="statements">${r.statements.map(
+    (st) =>
+      html`<li><span class="evidence">${st.url}</span> — ${st.foundOn === 'statement' ? s.linkedFromStatement : s.linkedAs(st.linkText)}; ${st.readable ? s.statementRead : s.statementNotRead(st.error ?? '?')}</li>`,
+  )}</ul>
+${anyRead ? '' : html`<p>${s.statementAllUnreadable}</p>`}
+${r.disclosures?.length
+    ? html`<table class="disclosures"><thead><tr><th>${s.colTracker}</th><th>${s.colDisclosure}</th><th>${s.colQuote}</th></tr></thead>
+<tbody>${r.disclosures.map(
+        (d) =>
+          html`<tr data-status="${d.status}"><td>${d.trackerName} <span class="muted">(${d.organisation})</span></td><td>${label[d.status] ?? d.status}${d.term ? html` ("${d.term}")` : ''}</td><td>${d.snippet ? html`<q class="snippet">${d.snippet}</q>${d.statementUrl ? html`<br><span class="muted evidence">${d.statementUrl}</span>` : ''}` : ''}</td></tr>`,
+      )}</tbody></table>`
+    : ''}`;
+}
+
 export function sitePage(row: LeagueRow, details: SiteDetails, model: ReportModel, lang: Lang): Html {
   const s = STRINGS[lang];
   const r = row.result;
@@ -171,6 +203,7 @@ ${verdictsSection(row, details, s, lang)}
 ${r.status === 'ok'
     ? html`<h2>${s.bannerTitle}</h2>
 <p>${r.banner.found ? s.bannerFound(r.banner.cmp && r.banner.cmp !== 'heuristic' ? r.banner.cmp : s.bannerHomeMade) : s.bannerNone}${r.banner.found && r.banner.rejectOnFirstLayer !== undefined ? html`; ${s.colReject.toLowerCase()}: ${r.banner.rejectOnFirstLayer ? s.yes : s.no}` : ''}</p>
+${statementSection(row, s)}
 <h2>${s.phasesTitle}</h2>
 <p class="note">${s.phaseIntro}</p>
 ${PHASES.map((p) => phaseSection(p, row, details, s, lang))}`
