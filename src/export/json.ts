@@ -72,6 +72,32 @@ function siteOf(s: SiteResult) {
       ...(s.banner.rejectOnFirstLayer !== undefined ? { rejectOnFirstLayer: s.banner.rejectOnFirstLayer } : {}),
     },
     accountIds: s.accountIds,
+    // Copied field by field: the export's schema is strict, and absent stays absent (no nulls).
+    ...(s.statements !== undefined
+      ? {
+          statements: s.statements.map((st) => ({
+            url: st.url,
+            linkText: st.linkText,
+            foundOn: st.foundOn,
+            ...(st.status !== undefined ? { status: st.status } : {}),
+            ...(st.error !== undefined ? { error: st.error } : {}),
+            readable: st.readable,
+          })),
+        }
+      : {}),
+    ...(s.disclosures !== undefined
+      ? {
+          disclosures: s.disclosures.map((d) => ({
+            trackerId: d.trackerId,
+            trackerName: d.trackerName,
+            organisation: d.organisation,
+            status: d.status,
+            ...(d.term !== undefined ? { term: d.term } : {}),
+            ...(d.statementUrl !== undefined ? { statementUrl: d.statementUrl } : {}),
+            ...(d.snippet !== undefined ? { snippet: d.snippet } : {}),
+          })),
+        }
+      : {}),
     attempts: s.attempts,
   };
 }

@@ -1,12 +1,16 @@
 import { z } from 'zod';
-import type { Classification, TrackerCategory, VerdictId } from '../classify/types.js';
+import type { Classification, DisclosureStatus, TrackerCategory, VerdictId } from '../classify/types.js';
 import { FAILURE_CLASSES } from '../scan/failures.js';
 
 // The JSON export of a run: one entry per site with its verdicts, grade and trackers per phase.
 // This zod schema is the contract: every export is validated against it before it is written, and
 // schema/export.schema.json is generated from it (`npm run build && npm run export-schema`).
 
-/** Bumped when a field is removed or changes meaning; new optional fields keep the version. */
+/**
+ * Bumped when a field is removed or changes meaning; new optional fields keep the version. Sites'
+ * `statements` and `disclosures` (issue 7) were added as optional fields without changing any other,
+ * so version 1 stands: a reader of version 1 that does not know them loses nothing it had.
+ */
 export const EXPORT_SCHEMA_VERSION = 1;
 
 const VERDICT_IDS = [
@@ -27,13 +31,18 @@ const CATEGORIES = [
 
 const GRADES = ['A', 'B', 'C', 'D', 'E', 'F', '?'] as const satisfies ReadonlyArray<Classification['grade']>;
 
-// Compile-time guards: a verdict, category or grade added in src/classify must be added here too.
+const DISCLOSURE_STATUSES = [
+  'named', 'organisation-named', 'denied', 'not-named', 'no-statement', 'unreadable',
+] as const satisfies readonly DisclosureStatus[];
+
+// Compile-time guards: a verdict, category, grade or disclosure status added in src/classify must be added here too.
 type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 const complete: [
   Missing<VerdictId, (typeof VERDICT_IDS)[number]>,
   Missing<TrackerCategory, (typeof CATEGORIES)[number]>,
   Missing<Classification['grade'], (typeof GRADES)[number]>,
-] = [true, true, true];
+  Missing<DisclosureStatus, (typeof DISCLOSURE_STATUSES)[number]>,
+] = [true, true, true, true];
 void complete;
 
 const timestamp = (what: string) => z.iso.datetime({ offset: true }).describe(`${what}: ISO 8601, e.g. 2026-11-27T01:00:00.000Z`);
@@ -59,6 +68,41 @@ export const ExportTrackerSchema = z
       .describe('Where the identification came from: cookiewatch\'s own rules, or Ghostery\'s trackerdb (CC BY-NC-SA 4.0; never carries a verdict)'),
   })
   .describe('A tracker seen in a phase, once however many requests, cookies or storage entries it made');
+
+export const ExportStatementSchema = z
+  .strictObject({
+    url: z.string().min(1).describe('Address of the statement as the link gave it'),
+    linkText: z.string().describe('Text (or label) of the link that led to it, as the visitor saw it; may be empty'),
+    foundOn: z
+      .enum(['page', 'statement'])
+      .describe('page: linked from the start page (its consent banner included); statement: linked from another statement found'),
+    status: z.number().int().optional().describe('HTTP status the statement page answered with, when it answered'),
+    error: z
+      .string()
+      .optional()
+      .describe('Why it could not be read, e.g. "HTTP 500", "not a web page (application/pdf)", "no text on the page", or the browser\'s error'),
+    readable: z.boolean().describe('Its text was read; only statements read count in disclosures'),
+  })
+  .describe('A privacy or cookie statement found through the links of the start page');
+
+export const ExportDisclosureSchema = z
+  .strictObject({
+    trackerId: z.string().min(1).describe('Tracker id from cookiewatch\'s rules, as in trackers'),
+    trackerName: z.string().describe('Human-readable tracker name, e.g. "Google Analytics"'),
+    organisation: z.string().describe('Organisation behind the tracker'),
+    status: z
+      .enum(DISCLOSURE_STATUSES)
+      .describe(
+        'named: a statement read names the tracker itself; organisation-named: it names only the organisation or a name ' +
+          'several trackers share (e.g. "Google"); denied: it mentions the tracker only to say the site does not use it; ' +
+          'not-named: no statement read names it. no-statement: no statement was found from the start page, and ' +
+          'unreadable: statements were found but none could be read; in both cases nothing was checked, and nothing is disclosed',
+      ),
+    term: z.string().optional().describe('The name that matched (e.g. "Google Analytics", or only "Google"); absent for not-named, no-statement and unreadable'),
+    statementUrl: z.string().optional().describe('The statement the term was found in (its address after redirects)'),
+    snippet: z.string().optional().describe('The sentence around the term, or about 160 characters of it, as the statement has it'),
+  })
+  .describe('Whether the site\'s statements name one tracker found on it');
 
 const trackerList = (phase: string) => z.array(ExportTrackerSchema).describe(`Trackers seen ${phase}, sorted by name`);
 
@@ -117,6 +161,20 @@ export const ExportSiteSchema = z
         }),
       )
       .describe('Account ids seen in any phase (GTM container, GA property, pixel id …), distinct, sorted'),
+    statements: z
+      .array(ExportStatementSchema)
+      .optional()
+      .describe(
+        'The privacy and cookie statements found through the start page\'s links (at most 3), in the order tried; an empty ' +
+          'list when none was found. Absent when the scan did not look for them (scans before cookiewatch looked, or a failed scan)',
+      ),
+    disclosures: z
+      .array(ExportDisclosureSchema)
+      .optional()
+      .describe(
+        'Per tracker found by cookiewatch\'s rules with seriousness 2 or more, whether the statements name it. Absent when ' +
+          'this was not judged (statements not looked for, or the scan not classified)',
+      ),
     attempts: z.number().int().min(0).describe('How many times the site was tried (transient failures are retried)'),
   })
   .describe('One site of the run');
@@ -159,6 +217,8 @@ export const ExportDocumentSchema = z
 export type ExportDocument = z.output<typeof ExportDocumentSchema>;
 export type ExportSite = z.output<typeof ExportSiteSchema>;
 export type ExportTracker = z.output<typeof ExportTrackerSchema>;
+export type ExportStatement = z.output<typeof ExportStatementSchema>;
+export type ExportDisclosure = z.output<typeof ExportDisclosureSchema>;
 
 /** The JSON Schema (draft 2020-12) of the export document, as committed in schema/export.schema.json. */
 export function exportJsonSchema(): Record<string, unknown> {

@@ -238,7 +238,7 @@ export interface StatementObservation {
   status?: number;
   /** Why it could not be read: a failed load, an HTTP error, no text, not a web page. */
   error?: string;
-  /** Visible text (whitespace-normalised, at most 300,000 characters) when readable. */
+  /** Visible text, one line per block, spaces normalised, at most 300,000 characters, when readable. */
   text?: string;
   textSha256?: string;
 }

@@ -2,7 +2,7 @@
 // document, and the CI outcome (exit code) of a --fail-on list. Pure functions of stored data: the
 // command scans and reads the database, these only shape what it read.
 
-import type { VerdictId } from '../classify/types.js';
+import type { DisclosureStatus, VerdictId } from '../classify/types.js';
 import type { PhaseName } from '../observe/types.js';
 import type { FindingEvidence } from '../store/evidence.js';
 import { isReportedTracker, type SiteResult, type TrackerSeen } from '../store/results.js';
@@ -38,6 +38,7 @@ export const FAIL_ON_VERDICTS = [
   'tracking_after_reject',
   'no_reject_on_first_layer',
   'consent_signal_ignored',
+  'undisclosed_third_parties',
 ] as const satisfies readonly VerdictId[];
 
 /** A --fail-on value that cannot be used; the command turns it into a usage error. */
@@ -180,6 +181,25 @@ interface Words {
   accounts: string;
   stored: (db: string, runId: number) => string;
   phaseShort: Record<PhaseName, string>;
+  statement: string;
+  statementNotLooked: string;
+  statementNoneFound: string;
+  statementNoneFoundWhy: string;
+  statementUnreadable: string;
+  statementsFound: string;
+  linkedFrom: Record<'page' | 'statement', string>;
+  statementRead: string;
+  statementNotRead: (reason: string | undefined) => string;
+  /** The reasons statements.ts records, in the reader's language; anything else (a browser error) as it is. */
+  statementError: (error: string) => string;
+  /** Whether the statements name the trackers was not checked: none found, or none readable. */
+  disclosureNotChecked: (trackers: string) => string;
+  disclosuresNotJudged: string;
+  disclosureHeading: string;
+  noThirdPartiesToName: string;
+  disclosure: Record<DisclosureStatus, (tracker: string, term: string | undefined) => string>;
+  inStatement: (url: string) => string;
+  statementsRead: (urls: string) => string;
 }
 
 const WORDS: Record<Lang, Words> = {
@@ -242,6 +262,30 @@ const WORDS: Record<Lang, Words> = {
     accounts: 'Account ids in the tags (to find them in your tag manager or code):',
     stored: (db, runId) => `The scan is kept in ${db} as run ${runId} (cookiewatch report --db ${db} --run ${runId} --out report).`,
     phaseShort: { pre: 'before consent', accept: 'after accepting', reject: 'after rejecting' },
+    statement: 'Privacy statement:',
+    statementNotLooked: 'not looked for in this scan.',
+    statementNoneFound: 'none found from the start page.',
+    statementNoneFoundWhy: 'No link on the start page was recognised as a privacy or cookie statement; the site may still have one.',
+    statementUnreadable: 'found, but none could be read.',
+    statementsFound: 'Found through the links of the start page:',
+    linkedFrom: { page: 'linked from the start page', statement: 'linked from another statement' },
+    statementRead: 'read',
+    statementNotRead: (reason) => (reason ? `could not be read (${reason})` : 'could not be read'),
+    statementError: (e) => e,
+    disclosureNotChecked: (ts) => `Whether a statement names the third parties found (${ts}) was therefore not checked.`,
+    disclosuresNotJudged: 'Whether they name the third parties found was not judged in this classification.',
+    disclosureHeading: 'What the statements read say about the third parties found:',
+    noThirdPartiesToName: 'No third parties were found for them to name.',
+    disclosure: {
+      named: (_t, term) => `named${term ? ` ("${term}")` : ''}`,
+      'organisation-named': (t, term) => `only its organisation is named${term ? ` ("${term}")` : ''}, not ${t} itself`,
+      denied: () => 'mentioned only to say the site does not use it, yet the scan found it:',
+      'not-named': () => 'not named',
+      'no-statement': () => 'not checked: no privacy statement was found from the start page',
+      unreadable: () => 'not checked: the statement could not be read',
+    },
+    inStatement: (url) => `(in ${url})`,
+    statementsRead: (urls) => `statements read: ${urls}`,
   },
   nl: {
     heading: (url) => `cookiewatch-controle van ${url}`,
@@ -304,6 +348,33 @@ const WORDS: Record<Lang, Words> = {
     accounts: 'Account-id\'s in de tags (om ze in uw tagmanager of code te vinden):',
     stored: (db, runId) => `De scan is bewaard in ${db} als run ${runId} (cookiewatch report --db ${db} --run ${runId} --out report).`,
     phaseShort: { pre: 'vóór toestemming', accept: 'na accepteren', reject: 'na weigeren' },
+    statement: 'Privacyverklaring:',
+    statementNotLooked: 'in deze scan niet gezocht.',
+    statementNoneFound: 'niet gevonden vanaf de startpagina.',
+    statementNoneFoundWhy: 'Geen link op de startpagina werd herkend als privacy- of cookieverklaring; de site kan er toch een hebben.',
+    statementUnreadable: 'gevonden, maar geen enkele kon worden gelezen.',
+    statementsFound: 'Gevonden via de links van de startpagina:',
+    linkedFrom: { page: 'gelinkt vanaf de startpagina', statement: 'gelinkt vanuit een andere verklaring' },
+    statementRead: 'gelezen',
+    statementNotRead: (reason) => (reason ? `kon niet worden gelezen (${reason})` : 'kon niet worden gelezen'),
+    statementError: (e) =>
+      e === 'no text on the page'
+        ? 'geen tekst op de pagina'
+        : e.replace(/^not a web page \((.*)\)$/s, 'geen webpagina ($1)'),
+    disclosureNotChecked: (ts) => `Of een verklaring de gevonden derde partijen (${ts}) noemt, is daarom niet gecontroleerd.`,
+    disclosuresNotJudged: 'Of ze de gevonden derde partijen noemen, is in deze beoordeling niet nagegaan.',
+    disclosureHeading: 'Wat de gelezen verklaringen zeggen over de gevonden derde partijen:',
+    noThirdPartiesToName: 'Er zijn geen derde partijen gevonden die ze zouden moeten noemen.',
+    disclosure: {
+      named: (_t, term) => `genoemd${term ? ` ("${term}")` : ''}`,
+      'organisation-named': (t, term) => `alleen de organisatie wordt genoemd${term ? ` ("${term}")` : ''}, niet ${t} zelf`,
+      denied: () => 'alleen genoemd om te zeggen dat de site het niet gebruikt, terwijl de scan het wel vond:',
+      'not-named': () => 'niet genoemd',
+      'no-statement': () => 'niet gecontroleerd: vanaf de startpagina is geen privacyverklaring gevonden',
+      unreadable: () => 'niet gecontroleerd: de verklaring kon niet worden gelezen',
+    },
+    inStatement: (url) => `(in ${url})`,
+    statementsRead: (urls) => `gelezen verklaringen: ${urls}`,
   },
 };
 
@@ -349,9 +420,12 @@ function trackerRefs(site: SiteResult, evidence: readonly FindingEvidence[], ver
   return ordered;
 }
 
-/** Reported trackers seen before consent that no verdict cites: embeds, fonts, maps and the like. */
+/**
+ * Reported trackers seen before consent that no verdict about consent cites: embeds, fonts, maps and
+ * the like. A font the privacy statement leaves out is still a third party before consent.
+ */
 function otherThirdPartiesBeforeConsent(site: SiteResult): TrackerSeen[] {
-  const cited = new Set(site.verdicts.flatMap((v) => v.trackers));
+  const cited = new Set(site.verdicts.filter((v) => v.id !== 'undisclosed_third_parties').flatMap((v) => v.trackers));
   return site.trackers.pre.filter((t) => isReportedTracker(t) && !cited.has(t.name));
 }
 
@@ -429,6 +503,87 @@ const names = (ts: readonly TrackerSeen[]) => ts.map((t) => escapeControls(t.nam
 const withOwner = (t: TrackerSeen) => escapeControls(t.organisation ? `${t.name} (${[t.organisation, t.country].filter(Boolean).join(', ')})` : t.name);
 
 // ---------------------------------------------------------------------------------------------------
+// The privacy statement
+
+type StatementSeen = NonNullable<SiteResult['statements']>[number];
+type DisclosureSeen = NonNullable<SiteResult['disclosures']>[number];
+
+/** Link texts run long on some sites; the text shows their start. */
+const LINK_TEXT_CHARS = 80;
+
+/** One statement found: where, by which link, and whether it was read (or why not). */
+function statementLine(st: StatementSeen, w: Words): string {
+  const link = st.linkText.trim() ? ` ("${escapeControls(clip(st.linkText.trim(), LINK_TEXT_CHARS))}")` : '';
+  const reason = st.error !== undefined ? w.statementError(st.error) : st.status !== undefined && st.status >= 400 ? `HTTP ${st.status}` : undefined;
+  const state = st.readable ? w.statementRead : w.statementNotRead(reason === undefined ? undefined : escapeControls(clip(reason, URL_CHARS)));
+  return `${escapeControls(clip(st.url, URL_CHARS))}${link}, ${w.linkedFrom[st.foundOn]}: ${state}`;
+}
+
+/**
+ * What the statements say of one tracker, as "- <tracker>: <status>" with the quoted sentence and the
+ * statement under a denial: a denial accuses the statement of saying something, so the reader sees it.
+ */
+function disclosureLines(d: DisclosureSeen, w: Words, indent: string): string[] {
+  const name = escapeControls(d.trackerName);
+  const term = d.term === undefined ? undefined : escapeControls(d.term);
+  const lines = wrap(`${name}: ${w.disclosure[d.status](name, term)}`, `${indent}  `, `${indent}- `);
+  if (d.status === 'denied') {
+    if (d.snippet) lines.push(...wrap(`"${escapeControls(d.snippet)}"`, `${indent}  `));
+    if (d.statementUrl) lines.push(`${indent}  ${w.inStatement(escapeControls(clip(d.statementUrl, URL_CHARS)))}`);
+  }
+  return lines;
+}
+
+const byTrackerName = (a: DisclosureSeen, b: DisclosureSeen) => a.trackerName.localeCompare(b.trackerName);
+
+/**
+ * The "Privacy statement" section: the statements found and whether they were read, then per tracker
+ * found what the statements read say of it. With no statement found, or none readable, it says that
+ * nothing was checked: never a word that sounds like "disclosed".
+ */
+function statementSection(site: SiteResult, lang: Lang): string[] {
+  const w = WORDS[lang];
+  const statements = site.statements;
+  if (statements === undefined) return [`${w.statement} ${w.statementNotLooked}`];
+  const disclosures = [...(site.disclosures ?? [])].sort(byTrackerName);
+  const trackerList = () => disclosures.map((d) => escapeControls(d.trackerName)).join(', ');
+  if (statements.length === 0) {
+    const out = [`${w.statement} ${w.statementNoneFound}`, ...wrap(w.statementNoneFoundWhy, '   ')];
+    if (disclosures.length) out.push(...wrap(w.disclosureNotChecked(trackerList()), '   '));
+    return out;
+  }
+  const list = statements.map((st) => `   - ${statementLine(st, w)}`);
+  if (!statements.some((st) => st.readable)) {
+    const out = [`${w.statement} ${w.statementUnreadable}`, ...list];
+    if (disclosures.length) out.push(...wrap(w.disclosureNotChecked(trackerList()), '   '));
+    return out;
+  }
+  const out = [w.statement, `   ${w.statementsFound}`, ...list];
+  if (site.disclosures === undefined) out.push(...wrap(w.disclosuresNotJudged, '   '));
+  else if (disclosures.length === 0) out.push(...wrap(w.noThirdPartiesToName, '   '));
+  else {
+    out.push(`   ${w.disclosureHeading}`);
+    for (const d of disclosures) out.push(...disclosureLines(d, w, '   '));
+  }
+  return out;
+}
+
+/**
+ * The statement side of the undisclosed_third_parties verdict, before the findings that show the
+ * trackers were there: which statements were read, and what they say (or leave out) of each tracker.
+ */
+function undisclosedEvidence(site: SiteResult, verdict: SiteResult['verdicts'][number], lang: Lang): string[] {
+  const w = WORDS[lang];
+  const read = (site.statements ?? []).filter((st) => st.readable).map((st) => escapeControls(clip(st.url, URL_CHARS)));
+  const out = read.length ? [`     - ${w.statementsRead(read.join(', '))}`] : [];
+  const silent = (site.disclosures ?? [])
+    .filter((d) => (d.status === 'not-named' || d.status === 'denied') && verdict.trackers.includes(d.trackerName))
+    .sort(byTrackerName);
+  for (const d of silent) out.push(...disclosureLines(d, w, '     '));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The terminal report
 
 /** The report an administrator reads: plain text, no colours, every website-controlled value escaped. */
@@ -482,7 +637,9 @@ export function checkText(input: CheckInput): string {
       out.push(...wrap(escapeControls(verdictSummary(v.id, refs, lang, v.explanation)), '   '));
       out.push(`   ${w.evidence}`);
       const items = evidenceItems(evidenceOfVerdict(evidence, v.id), lang);
-      if (items.length === 0) out.push(`     - ${w.noEvidence}`);
+      const statementItems = v.id === 'undisclosed_third_parties' ? undisclosedEvidence(site, v, lang) : [];
+      out.push(...statementItems);
+      if (items.length === 0 && statementItems.length === 0) out.push(`     - ${w.noEvidence}`);
       for (const item of items.slice(0, EVIDENCE_LINES)) out.push(`     - ${item.seen}`, `       ${item.rule}`);
       if (items.length > EVIDENCE_LINES) out.push(`     ${w.more(items.length - EVIDENCE_LINES)}`);
       out.push(`   ${w.why}`, ...wrap(verdictWhy(v.id, lang), '     '));
@@ -508,6 +665,8 @@ export function checkText(input: CheckInput): string {
   const b = site.banner;
   out.push('', `${w.banner} ${b.found ? w.bannerFound(b.cmp === undefined ? undefined : escapeControls(b.cmp)) : w.bannerNone}`);
   if (b.found) out.push(`   ${w.rejectFirstLayer(b.rejectOnFirstLayer)}`);
+
+  out.push('', ...statementSection(site, lang));
 
   if (site.accountIds.length) {
     out.push('', w.accounts);
@@ -564,6 +723,32 @@ export interface CheckDocument {
    */
   notChecked: AnswerPhase[];
   accountIds: Array<{ kind: string; value: string }>;
+  /**
+   * The privacy and cookie statements found through the start page's links, in the order tried, and
+   * whether each was read; [] when none was found, null when the scan did not look.
+   */
+  statements: Array<{
+    url: string;
+    linkText: string;
+    foundOn: 'page' | 'statement';
+    status: number | null;
+    error: string | null;
+    readable: boolean;
+  }> | null;
+  /**
+   * Per tracker found (our rules, seriousness 2 or more), whether the statements name it: named,
+   * organisation-named, denied, not-named; no-statement and unreadable when nothing could be checked.
+   * null when not judged.
+   */
+  disclosures: Array<{
+    trackerId: string;
+    trackerName: string;
+    organisation: string;
+    status: DisclosureStatus;
+    term: string | null;
+    statementUrl: string | null;
+    snippet: string | null;
+  }> | null;
   failOn: string[] | null;
   failOnMatched: string[];
   /** The check did not pass: a --fail-on verdict was found, the site could not be scanned, or the check was interrupted. */
@@ -620,6 +805,25 @@ export function checkDocument(input: CheckInput): CheckDocument {
     consent: { pre: site.consent.pre ?? null, accept: site.consent.accept ?? null, reject: site.consent.reject ?? null },
     notChecked: notCheckedAnswers(site),
     accountIds: site.accountIds,
+    statements:
+      site.statements?.map((st) => ({
+        url: st.url,
+        linkText: st.linkText,
+        foundOn: st.foundOn,
+        status: st.status ?? null,
+        error: st.error ?? null,
+        readable: st.readable,
+      })) ?? null,
+    disclosures:
+      site.disclosures?.map((d) => ({
+        trackerId: d.trackerId,
+        trackerName: d.trackerName,
+        organisation: d.organisation,
+        status: d.status,
+        term: d.term ?? null,
+        statementUrl: d.statementUrl ?? null,
+        snippet: d.snippet ?? null,
+      })) ?? null,
     failOn: input.failOn ? [...input.failOn] : null,
     failOnMatched: outcome.matched,
     failed: outcome.failed,

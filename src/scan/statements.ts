@@ -109,7 +109,11 @@ export async function readStatements(
         }
         // Statements built by script (a CMP's cookie table) need a moment after the DOM is ready.
         await withTimeout(page.waitForLoadState('load'), Math.min(5000, opts.visitTimeoutMs));
-        const text = ((await withTimeout(page.evaluate(() => document.body?.innerText ?? ''), 5000)) ?? '').replace(/\s+/g, ' ').trim();
+        const text = ((await withTimeout(page.evaluate(() => document.body?.innerText ?? ''), 5000)) ?? '')
+          // Blocks stay on lines of their own: a menu item is no part of the sentence after it.
+          .replace(/[^\S\n]+/g, ' ')
+          .replace(/ *\n[\s]*/g, '\n')
+          .trim();
         if (!text) {
           s.error = 'no text on the page';
           continue;

@@ -111,7 +111,7 @@ function row(r: LeagueRow, s: Strings, lang: Lang): Html {
   const reject = !ok || !res.banner.found ? '–' : res.banner.rejectOnFirstLayer === undefined ? '?' : res.banner.rejectOnFirstLayer ? s.yes : s.no;
   return html`<tr data-group="${res.group ?? ''}" data-trackers="${trackerIds.join(' ')}" data-search="${search}" data-url="${res.url}">
 <td class="num" data-value="${r.rank ?? ''}">${r.rank ?? ''}</td>
-<td data-value="${res.name ?? res.url}"><a href="sites/${r.slug}.html">${res.name ?? res.url}</a>${res.code ? html` <span class="muted">${res.code}</span>` : ''}<br><span class="muted evidence">${res.url}</span></td>
+<td data-value="${res.name ?? res.url}"><a href="sites/${r.slug}.html">${res.name ?? res.url}</a>${res.code ? html` <span class="muted">${res.code}</span>` : ''}${res.name ? html`<br><span class="muted evidence">${res.url}</span>` : ''}</td>
 <td data-value="${res.group ?? ''}">${res.group ?? ''}</td>
 <td data-value="${GRADE_SORT[res.grade ?? '?'] ?? 6}">${gradeBadge(res.grade)}</td>
 <td data-value="${r.pre.length}">${ok ? (r.pre.length ? r.pre.map((t) => t.name).join(', ') : html`<span class="muted">${s.none}</span>`) : status}</td>
