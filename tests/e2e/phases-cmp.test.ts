@@ -104,6 +104,21 @@ describe('classification and reclassify', () => {
     expect(v).toEqual(['analytics_before_consent', 'tracking_before_consent', 'tracking_without_banner', 'undisclosed_third_parties']);
   });
 
+  it('reads privacy statements written before the disclosure check existed: trackers found after accepting are named', () => {
+    const rows = db
+      .prepare(
+        `SELECT t.url, d.tracker_id, d.status, d.term FROM disclosures d JOIN site_scans s ON s.id = d.site_scan_id
+         JOIN sites t ON t.id = s.site_id ORDER BY t.url, d.tracker_id`,
+      )
+      .all() as Array<{ url: string; tracker_id: string; status: string; term: string | null }>;
+    const of = (url: string) => Object.fromEntries(rows.filter((r) => r.url === url).map((r) => [r.tracker_id, `${r.status}: ${r.term}`]));
+    // Cookie tables, a sentence with both, "(GA4)" and "Facebook Pixel" instead of "Meta Pixel".
+    expect(of('https://www.klaarwater.nl/')).toEqual({ 'facebook-pixel': 'named: Meta Pixel', 'google-analytics': 'named: Google Analytics' });
+    expect(of('https://www.osenveld.nl/')).toEqual({ 'facebook-pixel': 'named: Meta Pixel', 'google-analytics': 'named: Google Analytics' });
+    expect(of('https://www.taartwoude.nl/')).toEqual({ 'facebook-pixel': 'named: Facebook Pixel', 'google-analytics': 'named: Google Analytics' });
+    expect(of('https://www.volgdorp.nl/')).toEqual({ 'facebook-pixel': 'not-named: null', 'google-analytics': 'not-named: null' });
+  });
+
   it('the CMPs themselves are findings of category consent, never a verdict', () => {
     const cmps = db.prepare("SELECT DISTINCT tracker_id FROM findings WHERE category = 'consent' ORDER BY tracker_id").pluck().all();
     expect(cmps).toEqual(expect.arrayContaining(['klaro', 'osano-cookieconsent', 'tarteaucitron', 'vanilla-cookieconsent']));
