@@ -70,7 +70,9 @@ function undisclosedThirdParties(disclosures: TrackerDisclosure[], findings: Fin
   const who = (ds: typeof silent) => ds.map((d) => `${d.trackerName} (${d.organisation})`).join(', ');
   const parts = [
     notNamed.length ? `The privacy statement does not name ${who(notNamed)}, though the site uses ${notNamed.length === 1 ? 'it' : 'them'}.` : '',
-    denied.length ? `It says the site does not use ${who(denied)}, yet ${denied.length === 1 ? 'it was' : 'they were'} found.` : '',
+    denied.length
+      ? `${notNamed.length ? 'It' : 'The privacy statement'} says the site does not use ${who(denied)}, yet ${denied.length === 1 ? 'it was' : 'they were'} found.`
+      : '',
   ];
   const ids = new Set(silent.map((d) => d.trackerId));
   const cited: number[] = [];

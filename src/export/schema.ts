@@ -96,7 +96,8 @@ export const ExportDisclosureSchema = z
         'named: a statement read names the tracker itself; organisation-named: it names only the organisation or a name ' +
           'several trackers share (e.g. "Google"); denied: it mentions the tracker only to say the site does not use it; ' +
           'not-named: no statement read names it. no-statement: no statement was found from the start page, and ' +
-          'unreadable: statements were found but none could be read; in both cases nothing was checked, and nothing is disclosed',
+          'unreadable: statements were found but none could be read; in both cases nothing was checked, so neither says ' +
+            'whether the tracker is named',
       ),
     term: z.string().optional().describe('The name that matched (e.g. "Google Analytics", or only "Google"); absent for not-named, no-statement and unreadable'),
     statementUrl: z.string().optional().describe('The statement the term was found in (its address after redirects)'),

@@ -39,6 +39,10 @@ describe('cookiewatch check', () => {
     expect(pixelHit).toMatchObject({ phase: 'pre', trackerId: 'facebook-pixel', rule: expect.stringMatching(/^facebook-pixel:/) });
     expect(doc.trackers.pre.filter((t) => t.reported).map((t) => t.id).sort()).toEqual(['facebook-pixel', 'google-analytics']);
     expect(Object.keys(doc.consent)).toEqual(['pre', 'accept', 'reject']);
+    // Its privacy statement was read and names neither tracker.
+    expect(doc.statements).toEqual([expect.objectContaining({ url: 'https://www.volgdorp.nl/privacyverklaring', foundOn: 'page', readable: true })]);
+    expect(doc.disclosures?.map((d) => [d.trackerId, d.status]).sort()).toEqual([['facebook-pixel', 'not-named'], ['google-analytics', 'not-named']]);
+    expect(doc.verdicts.map((v) => v.id)).toContain('undisclosed_third_parties');
 
     // Kept like any run: all three phases stored, and export reads it.
     const db = readDb(dbPath);
@@ -85,7 +89,7 @@ describe('cookiewatch check', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(unknown.stderr).toMatch(/^error: --fail-on: unknown verdict "tracking"; valid: any, tracking_before_consent, .*consent_signal_ignored\n$/);
+    expect(unknown.stderr).toMatch(/^error: --fail-on: unknown verdict "tracking"; valid: any, tracking_before_consent, .*consent_signal_ignored, undisclosed_third_parties\n$/);
     expect(checkDirs()).toEqual(before);
   });
 });

@@ -456,7 +456,7 @@ describe('--fail-on', () => {
     expect(() => parseFailOn('tracking_before_consent,tracking')).toThrow(FailOnError);
     expect(() => parseFailOn('tracking')).toThrow(
       '--fail-on: unknown verdict "tracking"; valid: any, tracking_before_consent, analytics_before_consent, tracking_without_banner, ' +
-        'tracking_after_reject, no_reject_on_first_layer, consent_signal_ignored',
+        'tracking_after_reject, no_reject_on_first_layer, consent_signal_ignored, undisclosed_third_parties',
     );
     // A failed scan always fails the check; it is not something to opt into.
     expect(() => parseFailOn('inconclusive')).toThrow(/unknown verdict "inconclusive"/);
@@ -538,7 +538,7 @@ describe('checkDocument', () => {
     const doc = checkDocument(input);
     expect(Object.keys(doc)).toEqual([
       'url', 'finalUrl', 'status', 'grade', 'gradeMeaning', 'lang', 'verdicts', 'trackers', 'banner', 'consent', 'notChecked',
-      'accountIds', 'failOn', 'failOnMatched', 'failed', 'interruptedBy', 'exitCode', 'db', 'runId',
+      'accountIds', 'statements', 'disclosures', 'failOn', 'failOnMatched', 'failed', 'interruptedBy', 'exitCode', 'db', 'runId',
     ]);
     expect(doc).toMatchObject({
       url: 'https://www.volgdorp.nl/', status: 'ok', grade: 'E', failOn: ['tracking_before_consent'],
@@ -593,8 +593,215 @@ describe('checkCommand input checks (no browser)', () => {
     await expect(run(['www.example.nl', '--fail-on', 'tracking'])).rejects.toThrow(
       new UsageError(
         '--fail-on: unknown verdict "tracking"; valid: any, tracking_before_consent, analytics_before_consent, tracking_without_banner, ' +
-          'tracking_after_reject, no_reject_on_first_layer, consent_signal_ignored',
+          'tracking_after_reject, no_reject_on_first_layer, consent_signal_ignored, undisclosed_third_parties',
       ),
     );
+  });
+});
+
+describe('the privacy statement', () => {
+  const HOTJAR: TrackerSeen = {
+    id: 'hotjar', name: 'Hotjar', organisation: 'Hotjar Ltd', country: 'MT',
+    category: 'session-recording', seriousness: 2, source: 'rules',
+  };
+  const PRIVACY = 'https://www.volgdorp.nl/privacyverklaring';
+  const DENIAL = 'Wij gebruiken geen Facebook Pixel op deze website.';
+  const statements: NonNullable<SiteResult['statements']> = [
+    { url: PRIVACY, linkText: 'Privacyverklaring', foundOn: 'page', status: 200, readable: true },
+    { url: 'https://www.volgdorp.nl/cookies', linkText: 'Cookieverklaring', foundOn: 'statement', status: 500, error: 'HTTP 500', readable: false },
+    { url: 'https://www.volgdorp.nl/cookiebeleid.pdf', linkText: '', foundOn: 'page', status: 200, error: 'not a web page (application/pdf)', readable: false },
+  ];
+  const disclosures: NonNullable<SiteResult['disclosures']> = [
+    { trackerId: PIXEL.id, trackerName: PIXEL.name, organisation: PIXEL.organisation, status: 'denied', term: 'Facebook Pixel', statementUrl: PRIVACY, snippet: DENIAL },
+    { trackerId: GA.id, trackerName: GA.name, organisation: GA.organisation, status: 'named', term: 'Google Analytics', statementUrl: PRIVACY, snippet: 'Wij gebruiken Google Analytics.' },
+    { trackerId: FONTS.id, trackerName: FONTS.name, organisation: FONTS.organisation, status: 'organisation-named', term: 'Google', statementUrl: PRIVACY, snippet: 'Wij delen niets met Google.' },
+    { trackerId: HOTJAR.id, trackerName: HOTJAR.name, organisation: HOTJAR.organisation, status: 'not-named' },
+  ];
+  const UNDISCLOSED = {
+    id: 'undisclosed_third_parties',
+    explanation:
+      'The privacy statement does not name Hotjar (Hotjar Ltd), though the site uses it. It says the site does not use Meta Pixel (Meta Platforms), yet it was found.',
+    trackers: ['Hotjar', 'Meta Pixel'],
+  };
+
+  /** Meta Pixel before consent (denied by the statement), GA named, Fonts by organisation only, Hotjar not named. */
+  function statementSite(over: Partial<SiteResult> = {}): CheckInput {
+    seq = 0;
+    return {
+      site: site({
+        grade: 'E',
+        verdicts: [
+          { id: 'tracking_before_consent', explanation: 'Before the visitor made any choice, the site loaded Meta Pixel.', trackers: ['Meta Pixel'] },
+          UNDISCLOSED,
+        ],
+        trackers: { pre: [PIXEL, FONTS], accept: [GA, HOTJAR], reject: [] },
+        statements,
+        disclosures,
+        ...over,
+      }),
+      evidence: [
+        finding({ evidence: request('https://www.facebook.com/tr/?id=1&ev=PageView'), verdicts: ['tracking_before_consent', 'undisclosed_third_parties'] }),
+        finding({
+          phase: 'accept', trackerId: HOTJAR.id, trackerName: HOTJAR.name, organisation: HOTJAR.organisation, seriousness: 2,
+          rule: 'hotjar:request:static.hotjar.com', verdicts: ['undisclosed_third_parties'], evidence: request('https://static.hotjar.com/c/hotjar-1.js'),
+        }),
+      ],
+      lang: 'en',
+    };
+  }
+
+  const section = (text: string) => text.slice(text.indexOf('\nPrivacy statement:') + 1, text.indexOf('\nAccount ids') === -1 ? undefined : text.indexOf('\nAccount ids'));
+
+  it('lists the statements found, by which link, and whether each was read or why not', () => {
+    const text = checkText(statementSite());
+    expect(section(text)).toContain(
+      'Privacy statement:\n' +
+        '   Found through the links of the start page:\n' +
+        `   - ${PRIVACY} ("Privacyverklaring"), linked from the start page: read\n` +
+        '   - https://www.volgdorp.nl/cookies ("Cookieverklaring"), linked from another statement: could not be read (HTTP 500)\n' +
+        '   - https://www.volgdorp.nl/cookiebeleid.pdf, linked from the start page: could not be read (not a web page (application/pdf))\n',
+    );
+    // The section comes with the site's facts, after the banner.
+    expect(text.indexOf('Banner:')).toBeLessThan(text.indexOf('Privacy statement:'));
+  });
+
+  it('says per tracker: named, only the organisation named, denied with the quoted sentence, not named', () => {
+    const s = section(checkText(statementSite()));
+    expect(s).toContain(
+      '   What the statements read say about the third parties found:\n' +
+        '   - Google Analytics: named ("Google Analytics")\n' +
+        '   - Google Fonts: only its organisation is named ("Google"), not Google Fonts itself\n' +
+        '   - Hotjar: not named\n' +
+        '   - Meta Pixel: mentioned only to say the site does not use it, yet the scan found it:\n' +
+        `     "${DENIAL}"\n     (in ${PRIVACY})\n`,
+    );
+  });
+
+  it('backs the undisclosed verdict with what the statement says and where the trackers were found', () => {
+    const text = checkText(statementSite());
+    const block = text.slice(text.indexOf('[undisclosed_third_parties]'), text.indexOf('\nWhat each phase saw'));
+    expect(block).toContain('The privacy statement does not name Hotjar (Hotjar Ltd), though the site uses it.');
+    expect(block).toContain(
+      '   Evidence:\n' +
+        `     - statements read: ${PRIVACY}\n` +
+        '     - Hotjar: not named\n' +
+        '     - Meta Pixel: mentioned only to say the site does not use it, yet the scan found it:\n' +
+        `       "${DENIAL}"\n       (in ${PRIVACY})\n` +
+        '     - before consent, start page: request https://www.facebook.com/tr/?id=1&ev=PageView\n' +
+        '       Meta Pixel, rule facebook-pixel:request:www.facebook.com/tr\n' +
+        '     - after accepting, start page: request https://static.hotjar.com/c/hotjar-1.js\n' +
+        '       Hotjar, rule hotjar:request:static.hotjar.com\n',
+    );
+    // Named trackers are no evidence of silence.
+    expect(block).not.toContain('Google Analytics: named');
+    expect(block).toContain('GDPR art. 13');
+  });
+
+  it('still lists a third party before consent that only the undisclosed verdict names', () => {
+    const input = statementSite({ verdicts: [{ ...UNDISCLOSED, trackers: ['Google Fonts'] }] });
+    expect(checkText(input)).toContain(
+      'Third parties before consent that are not a violation by themselves:\n   - Meta Pixel (Meta Platforms, US)\n   - Google Fonts (Google LLC, US)\n',
+    );
+  });
+
+  it('says no statement was found, and that nothing was checked: never that anything is named', () => {
+    const none = disclosures.map(({ trackerId, trackerName, organisation }) => ({ trackerId, trackerName, organisation, status: 'no-statement' as const }));
+    const text = checkText(statementSite({ verdicts: [], statements: [], disclosures: none }));
+    expect(flat(section(text))).toBe(
+      'Privacy statement: none found from the start page. No link on the start page was recognised as a privacy or cookie ' +
+        'statement; the site may still have one. Whether a statement names the third parties found (Google Analytics, ' +
+        'Google Fonts, Hotjar, Meta Pixel) was therefore not checked. ',
+    );
+    expect(text).not.toMatch(/: named|only its organisation|not named|statements read/);
+  });
+
+  it('says the statements could not be read, and why, and that nothing was checked', () => {
+    const unread = statements.slice(1);
+    const none = disclosures.map(({ trackerId, trackerName, organisation }) => ({ trackerId, trackerName, organisation, status: 'unreadable' as const }));
+    const text = checkText(statementSite({ verdicts: [], statements: unread, disclosures: none }));
+    const s = section(text);
+    expect(s).toMatch(/^Privacy statement: found, but none could be read\.\n/);
+    expect(s).toContain('   - https://www.volgdorp.nl/cookies ("Cookieverklaring"), linked from another statement: could not be read (HTTP 500)\n');
+    expect(flat(s)).toContain('Whether a statement names the third parties found (Google Analytics, Google Fonts, Hotjar, Meta Pixel) was therefore not checked.');
+    expect(text).not.toMatch(/: named|only its organisation|not named|: read\n/);
+  });
+
+  it('says when there was nothing to name, and when the scan did not look', () => {
+    expect(section(checkText(statementSite({ verdicts: [], disclosures: [] })))).toContain(
+      '   - https://www.volgdorp.nl/cookiebeleid.pdf, linked from the start page: could not be read (not a web page (application/pdf))\n' +
+        '   No third parties were found for them to name.\n',
+    );
+    const notLooked = site();
+    expect(checkText({ site: notLooked, evidence: [], lang: 'en' })).toContain('\nPrivacy statement: not looked for in this scan.\n');
+  });
+
+  it('says it all in Dutch', () => {
+    const text = checkText({ ...statementSite(), lang: 'nl' });
+    const s = section(text.replace('\nPrivacyverklaring:', '\nPrivacy statement:'));
+    expect(s).toContain(
+      'Privacy statement:\n' +
+        '   Gevonden via de links van de startpagina:\n' +
+        `   - ${PRIVACY} ("Privacyverklaring"), gelinkt vanaf de startpagina: gelezen\n` +
+        '   - https://www.volgdorp.nl/cookies ("Cookieverklaring"), gelinkt vanuit een andere verklaring: kon niet worden gelezen (HTTP 500)\n' +
+        '   - https://www.volgdorp.nl/cookiebeleid.pdf, gelinkt vanaf de startpagina: kon niet worden gelezen (geen webpagina (application/pdf))\n' +
+        '   Wat de gelezen verklaringen zeggen over de gevonden derde partijen:\n' +
+        '   - Google Analytics: genoemd ("Google Analytics")\n' +
+        '   - Google Fonts: alleen de organisatie wordt genoemd ("Google"), niet Google Fonts zelf\n' +
+        '   - Hotjar: niet genoemd\n' +
+        '   - Meta Pixel: alleen genoemd om te zeggen dat de site het niet gebruikt, terwijl de scan het wel\n' +
+        '     vond:\n' +
+        `     "${DENIAL}"\n     (in ${PRIVACY})\n`,
+    );
+    expect(text).toContain('[undisclosed_third_parties]');
+    expect(text).toContain('Derde partijen die de privacyverklaring niet noemt');
+    expect(text).toContain(`     - gelezen verklaringen: ${PRIVACY}\n`);
+
+    const none = disclosures.map(({ trackerId, trackerName, organisation }) => ({ trackerId, trackerName, organisation, status: 'no-statement' as const }));
+    const nl = flat(checkText({ ...statementSite({ verdicts: [], statements: [], disclosures: none }), lang: 'nl' }));
+    expect(nl).toContain('Privacyverklaring: niet gevonden vanaf de startpagina.');
+    expect(nl).toContain('is daarom niet gecontroleerd.');
+    expect(nl).not.toMatch(/: genoemd|niet genoemd/);
+    const unread = flat(checkText({ ...statementSite({ verdicts: [], statements: statements.slice(1), disclosures: [] }), lang: 'nl' }));
+    expect(unread).toContain('Privacyverklaring: gevonden, maar geen enkele kon worden gelezen.');
+  });
+
+  it('escapes what the statement and its link say', () => {
+    const ESC = '\x1b[2J';
+    const text = checkText(
+      statementSite({
+        statements: [{ ...statements[0]!, linkText: `Privacy${ESC}\u202e` }],
+        disclosures: [{ ...disclosures[0]!, snippet: `Wij gebruiken geen Facebook Pixel${ESC}\nFAKE LINE.` }],
+      }),
+    );
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    expect(text).toContain('("Privacy\\u001b[2J\\u202e")');
+    expect(text).toContain('"Wij gebruiken geen Facebook Pixel\\u001b[2J\\u000aFAKE LINE."');
+  });
+
+  it('gives statements and disclosures in the JSON, null when the scan did not look', () => {
+    const doc = checkDocument(statementSite());
+    expect(doc.statements).toEqual([
+      { url: PRIVACY, linkText: 'Privacyverklaring', foundOn: 'page', status: 200, error: null, readable: true },
+      { url: 'https://www.volgdorp.nl/cookies', linkText: 'Cookieverklaring', foundOn: 'statement', status: 500, error: 'HTTP 500', readable: false },
+      { url: 'https://www.volgdorp.nl/cookiebeleid.pdf', linkText: '', foundOn: 'page', status: 200, error: 'not a web page (application/pdf)', readable: false },
+    ]);
+    expect(doc.disclosures![0]).toEqual({
+      trackerId: 'facebook-pixel', trackerName: 'Meta Pixel', organisation: 'Meta Platforms', status: 'denied', term: 'Facebook Pixel', statementUrl: PRIVACY, snippet: DENIAL,
+    });
+    expect(doc.disclosures![3]).toEqual({
+      trackerId: 'hotjar', trackerName: 'Hotjar', organisation: 'Hotjar Ltd', status: 'not-named', term: null, statementUrl: null, snippet: null,
+    });
+    expect(doc.verdicts[1]).toMatchObject({ id: 'undisclosed_third_parties', title: 'Third parties the privacy statement does not name' });
+    expect(doc.verdicts[1]!.evidence.map((e) => e.trackerId)).toEqual(['facebook-pixel', 'hotjar']);
+    const bare = checkDocument({ site: site(), evidence: [], lang: 'en' });
+    expect([bare.statements, bare.disclosures]).toEqual([null, null]);
+    expect(checkDocument(statementSite({ statements: [], disclosures: [] }))).toMatchObject({ statements: [], disclosures: [] });
+  });
+
+  it('can fail a CI step on it', () => {
+    expect(parseFailOn('undisclosed_third_parties')).toEqual(['undisclosed_third_parties']);
+    const { site: s } = statementSite();
+    expect(checkOutcome(s, ['undisclosed_third_parties'])).toEqual({ exitCode: EXIT_VERDICT_FOUND, matched: ['undisclosed_third_parties'], failed: true });
+    expect(checkOutcome(s, ['any']).matched).toEqual(['tracking_before_consent', 'undisclosed_third_parties']);
   });
 });

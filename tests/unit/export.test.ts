@@ -333,6 +333,8 @@ describe('exportDocument / exportJson', () => {
     });
     // The consent outcome per phase is part of SiteResult (it steers the diff) but not of the JSON export.
     for (const s of doc.sites) expect(s).not.toHaveProperty('consent');
+    // Scans that did not look for statements have neither field: absent, not empty.
+    for (const s of doc.sites) expect(Object.keys(s).filter((k) => k === 'statements' || k === 'disclosures')).toEqual([]);
     // JSON carries website text as data, unchanged; escaping is the job of whoever renders it.
     expect(hostile!.name).toBe(HOSTILE_NAME);
     expect(hostile!.trackers.pre[0]!.name).toBe(HOSTILE_TRACKER);
@@ -390,11 +392,12 @@ describe('exportCsv', () => {
     const r = runId;
     expect(csv).toBe(
       '\uFEFF' +
-        'code,name,group,url,status,failure_class,grade,verdicts,trackers_pre,trackers_accept,trackers_reject,banner_found,reject_on_first_layer,account_ids,run_id,run_status\r\n' +
-        `GM0820,"Nuenen, Gerwen en Nederwetten",Noord-Brabant,https://www.nuenen.nl/,ok,,F,"tracking_before_consent; analytics_before_consent; tracking_after_reject","Facebook Pixel; Google Analytics","Facebook Pixel; Google Analytics",Facebook Pixel,yes,yes,"facebook-pixel:123456789; ga-measurement-id:G-ABC123",${r},complete\r\n` +
-        `,Verdwenen,,https://www.verdwenen.example/,failed,dns,?,inconclusive,,,,,,,${r},complete\r\n` +
+        'code,name,group,url,status,failure_class,grade,verdicts,trackers_pre,trackers_accept,trackers_reject,banner_found,reject_on_first_layer,account_ids,run_id,run_status,' +
+        'statement,statement_urls,not_named,denied,organisation_only\r\n' +
+        `GM0820,"Nuenen, Gerwen en Nederwetten",Noord-Brabant,https://www.nuenen.nl/,ok,,F,"tracking_before_consent; analytics_before_consent; tracking_after_reject","Facebook Pixel; Google Analytics","Facebook Pixel; Google Analytics",Facebook Pixel,yes,yes,"facebook-pixel:123456789; ga-measurement-id:G-ABC123",${r},complete,,,,,\r\n` +
+        `,Verdwenen,,https://www.verdwenen.example/,failed,dns,?,inconclusive,,,,,,,${r},complete,,,,,\r\n` +
         // The hostile site's trackers are trackerdb names: no accusation, so no tracker cells.
-        `'-1+1,"'=HYPERLINK(""http://x"")",,https://www.hostile.nl/,ok,,B,,,,,no,,"gtm-container:=cmd|""/c calc""!A1",${r},complete\r\n`,
+        `'-1+1,"'=HYPERLINK(""http://x"")",,https://www.hostile.nl/,ok,,B,,,,,no,,"gtm-container:=cmd|""/c calc""!A1",${r},complete,,,,,\r\n`,
     );
     expect(csv.split('\r\n')[0]).toBe(`\uFEFF${CSV_COLUMNS.join(',')}`);
     expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -432,7 +435,7 @@ describe('exportCsv', () => {
     expect(results[0]!.trackers.pre.map((t) => t.id).sort()).toEqual(['cookiebot', 'evil.example', 'plus-rule']);
     expect(exportCsv(getRun(db, runId)!, results)).toBe(
       `\uFEFF${CSV_COLUMNS.join(',')}\r\n` +
-        `GM0001,Mixed,,https://www.mixed.nl/,ok,,C,,'+Plus Rule,Google Analytics,,yes,no,,${runId},running\r\n`,
+        `GM0001,Mixed,,https://www.mixed.nl/,ok,,C,,'+Plus Rule,Google Analytics,,yes,no,,${runId},running,,,,,\r\n`,
     );
     db.close();
   });
@@ -454,6 +457,150 @@ describe('exportCsv', () => {
     const db = openDatabase(':memory:');
     const runId = createRun(db, info);
     expect(exportCsv(getRun(db, runId)!, siteResultsOfRun(db, runId))).toBe(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
+    db.close();
+  });
+});
+
+describe('privacy statements and disclosures in the exports', () => {
+  const HJ: Tracker = {
+    trackerId: 'hotjar', trackerName: 'Hotjar', organisation: { name: 'Hotjar Ltd', country: 'MT' },
+    category: 'session-recording', seriousness: 2, source: 'rules',
+  };
+  const AT: Tracker = {
+    trackerId: 'at-tracker', trackerName: '@Tracker', organisation: { name: 'At', country: 'NL' },
+    category: 'analytics', seriousness: 2, source: 'rules',
+  };
+  const HJ_URL = 'https://static.hotjar.com/c/hotjar-1.js';
+  const AT_URL = 'https://at.example/a.js';
+  const PRIVACY = 'https://www.lezen.nl/privacyverklaring';
+  const DENIAL = 'Wij gebruiken geen Facebook Pixel.';
+  const STATEMENT_SITES = [
+    { url: 'https://www.lezen.nl/', name: 'Lezen', code: 'GM0001' },
+    { url: 'https://www.zonder.nl/', name: 'Zonder', code: 'GM0002' },
+    { url: 'https://www.pdf.nl/', name: 'Pdf', code: 'GM0003' },
+    { url: 'https://www.oud.nl/', name: 'Oud', code: 'GM0004' },
+    { url: 'https://www.stuk.nl/', name: 'Stuk', code: 'GM0005' },
+  ];
+  type Disclosure = NonNullable<Classification['disclosures']>[number];
+  const disclosure = (t: Tracker, status: Disclosure['status'], evidence?: Disclosure['evidence']): Disclosure => ({
+    trackerId: t.trackerId, trackerName: t.trackerName, organisation: t.organisation.name, status, ...(evidence ? { evidence } : {}),
+  });
+
+  /** Read (denied, organisation only, two not named), none found, unreadable, not looked for, failed. */
+  function statementDb(): { db: Database; runId: number } {
+    const db = openDatabase(':memory:');
+    const runId = createRun(db, info);
+    planRunSites(db, runId, STATEMENT_SITES);
+    const [lezen, zonder, pdf, oud, stuk] = STATEMENT_SITES as [typeof SITES[number], typeof SITES[number], typeof SITES[number], typeof SITES[number], typeof SITES[number]];
+
+    const read = saveSiteScan(db, runId, {
+      ...scan(lezen, [phase('pre', [FB_URL, GA_URL, HJ_URL, AT_URL])]),
+      statements: [
+        { url: PRIVACY, finalUrl: PRIVACY, linkText: 'Privacyverklaring', foundOn: 'page', status: 200, text: `Wij gebruiken Google. ${DENIAL}`, textSha256: 'x' },
+        { url: 'https://www.lezen.nl/cookies', linkText: 'Cookies; "alle"', foundOn: 'statement', status: 500, error: 'HTTP 500' },
+      ],
+    });
+    saveClassification(db, read, {
+      rulesVersion: RULES,
+      findings: [finding(FB, 'pre', 0), finding(GA, 'pre', 1), finding(HJ, 'pre', 2), finding(AT, 'pre', 3)],
+      verdicts: [
+        { id: 'tracking_before_consent', explanation: 'Facebook Pixel before consent', findings: [0], trackers: ['Facebook Pixel'] },
+        { id: 'undisclosed_third_parties', explanation: 'not named, denied', findings: [0, 2, 3], trackers: ['@Tracker', 'Facebook Pixel', 'Hotjar'] },
+      ],
+      disclosures: [
+        disclosure(FB, 'denied', { term: 'Facebook Pixel', statementUrl: PRIVACY, snippet: DENIAL }),
+        disclosure(GA, 'organisation-named', { term: 'Google', statementUrl: PRIVACY, snippet: 'Wij gebruiken Google.' }),
+        disclosure(HJ, 'not-named'),
+        disclosure(AT, 'not-named'),
+      ],
+      grade: 'E',
+    });
+
+    const none = saveSiteScan(db, runId, { ...scan(zonder, [phase('pre', [GA_URL])]), statements: [] });
+    saveClassification(db, none, {
+      rulesVersion: RULES, findings: [finding(GA, 'pre', 0)], verdicts: [], disclosures: [disclosure(GA, 'no-statement')], grade: 'C',
+    });
+
+    const unreadable = saveSiteScan(db, runId, {
+      ...scan(pdf, [phase('pre', [FB_URL])]),
+      statements: [{ url: 'https://www.pdf.nl/privacy.pdf', linkText: 'Privacy', foundOn: 'page', status: 200, error: 'not a web page (application/pdf)' }],
+    });
+    saveClassification(db, unreadable, {
+      rulesVersion: RULES, findings: [finding(FB, 'pre', 0)], verdicts: [], disclosures: [disclosure(FB, 'unreadable')], grade: 'E',
+    });
+
+    const old = saveSiteScan(db, runId, scan(oud, [phase('pre', [GA_URL])]));
+    saveClassification(db, old, { rulesVersion: RULES, findings: [finding(GA, 'pre', 0)], verdicts: [], grade: 'C' });
+
+    const failed = saveSiteScan(db, runId, scan(stuk, [], { cls: 'dns', message: 'net::ERR_NAME_NOT_RESOLVED' }));
+    saveClassification(db, failed, { rulesVersion: RULES, findings: [], verdicts: [{ id: 'inconclusive', explanation: 'failed', findings: [], trackers: [] }], grade: '?' });
+    finishRun(db, runId, 'complete', '2026-11-28T02:00:00.000Z');
+    return { db, runId };
+  }
+
+  it('puts the statements and disclosures of each site in the JSON, absent when the scan did not look', () => {
+    const { db, runId } = statementDb();
+    const doc = exportDocument(getRun(db, runId)!, siteResultsOfRun(db, runId), EXPORTED_AT, TOOL);
+    expect(validate(committedSchema(), JSON.parse(JSON.stringify(doc)))).toEqual([]);
+    const [read, none, unreadable, old, failed] = doc.sites;
+    expect(read!.statements).toEqual([
+      { url: PRIVACY, linkText: 'Privacyverklaring', foundOn: 'page', status: 200, readable: true },
+      { url: 'https://www.lezen.nl/cookies', linkText: 'Cookies; "alle"', foundOn: 'statement', status: 500, error: 'HTTP 500', readable: false },
+    ]);
+    expect(read!.disclosures).toEqual([
+      { trackerId: 'facebook-pixel', trackerName: 'Facebook Pixel', organisation: 'Meta Platforms', status: 'denied', term: 'Facebook Pixel', statementUrl: PRIVACY, snippet: DENIAL },
+      { trackerId: 'google-analytics', trackerName: 'Google Analytics', organisation: 'Google', status: 'organisation-named', term: 'Google', statementUrl: PRIVACY, snippet: 'Wij gebruiken Google.' },
+      { trackerId: 'hotjar', trackerName: 'Hotjar', organisation: 'Hotjar Ltd', status: 'not-named' },
+      { trackerId: 'at-tracker', trackerName: '@Tracker', organisation: 'At', status: 'not-named' },
+    ]);
+    expect(read!.verdicts.map((v) => v.id)).toEqual(['tracking_before_consent', 'undisclosed_third_parties']);
+    // The statement's text is kept in the database, not exported.
+    expect(JSON.stringify(read)).not.toContain('Wij gebruiken Google. Wij');
+    expect(none).toMatchObject({ statements: [], disclosures: [{ trackerId: 'google-analytics', status: 'no-statement' }] });
+    expect(unreadable).toMatchObject({
+      statements: [{ url: 'https://www.pdf.nl/privacy.pdf', readable: false, error: 'not a web page (application/pdf)' }],
+      disclosures: [{ trackerId: 'facebook-pixel', status: 'unreadable' }],
+    });
+    expect(unreadable!.disclosures![0]).not.toHaveProperty('term');
+    for (const site of [old!, failed!]) {
+      expect(site).not.toHaveProperty('statements');
+      expect(site).not.toHaveProperty('disclosures');
+    }
+    db.close();
+  });
+
+  it('refuses a disclosure status the schema does not know', () => {
+    const { db, runId } = statementDb();
+    const sites = siteResultsOfRun(db, runId);
+    (sites[0]!.disclosures![0] as { status: string }).status = 'disclosed';
+    expect(() => exportDocument(getRun(db, runId)!, sites, EXPORTED_AT, TOOL)).toThrow(/at sites\.0\.disclosures\.0\.status/);
+    db.close();
+  });
+
+  it('adds statement, statement_urls, not_named, denied and organisation_only after the existing columns', () => {
+    const { db, runId } = statementDb();
+    expect(CSV_COLUMNS.slice(-6)).toEqual(['run_status', 'statement', 'statement_urls', 'not_named', 'denied', 'organisation_only']);
+    const rows = exportCsv(getRun(db, runId)!, siteResultsOfRun(db, runId)).slice(1).split('\r\n');
+    const tail = (row: string) => row.slice(row.indexOf(`,${runId},complete,`) + `,${runId},complete,`.length);
+    expect(rows[0]!.startsWith('statement,statement_urls,not_named,denied,organisation_only', rows[0]!.indexOf('run_status,') + 'run_status,'.length)).toBe(true);
+    // Read: every statement found (the unreadable one too), the trackers by status, sorted, neutralised.
+    expect(tail(rows[1]!)).toBe(`read,"${PRIVACY}; https://www.lezen.nl/cookies","'@Tracker; Hotjar",Facebook Pixel,Google Analytics`);
+    // Nothing read: no tracker is called named, not named or denied.
+    expect(tail(rows[2]!)).toBe('none found,,,,');
+    expect(tail(rows[3]!)).toBe('unreadable,https://www.pdf.nl/privacy.pdf,,,');
+    // Not looked for, and a failed scan: empty.
+    expect(tail(rows[4]!)).toBe(',,,,');
+    expect(tail(rows[5]!)).toBe(',,,,');
+    expect(rows).toHaveLength(7); // header, five sites, and the empty string after the last CRLF
+    db.close();
+  });
+
+  it('counts a site as read when any one statement was read', () => {
+    const { db, runId } = statementDb();
+    const sites = siteResultsOfRun(db, runId);
+    sites[0]!.statements!.reverse();
+    const row = exportCsv(getRun(db, runId)!, sites).split('\r\n')[1]!;
+    expect(row).toContain(`,complete,read,"https://www.lezen.nl/cookies; ${PRIVACY}",`);
     db.close();
   });
 });
@@ -508,8 +655,8 @@ describe('export command', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((written += String(chunk)), true));
     await run(['--db', path, '--format', 'csv', '--run', String(runIds[0])]);
     expect(written.startsWith('\uFEFFcode,name,')).toBe(true);
-    // fileDb never finishes its runs: run_status is the last column.
-    expect(written.trimEnd().split('\r\n').at(-1)!.endsWith(`,${runIds[0]},running`)).toBe(true);
+    // fileDb never finishes its runs; its scans did not look for statements: five empty cells follow run_status.
+    expect(written.trimEnd().split('\r\n').at(-1)!.endsWith(`,${runIds[0]},running,,,,,`)).toBe(true);
   });
 
   it('refuses an unknown run, an empty database, a missing database and bad options', async () => {
