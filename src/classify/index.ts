@@ -38,7 +38,8 @@ export function classifySiteScan(scan: SiteScanResult, opts: ClassifyOptions): C
   }
   const verdicts = verdictsOf(scan, findings);
   const disclosures = scan.status === 'ok' ? disclosuresOfScan(scan, findings, opts) : undefined;
-  const undisclosedVerdict = disclosures && undisclosedThirdParties(disclosures, findings);
+  // Only statements read whole can be silent about a tracker, or deny it against what we found.
+  const undisclosedVerdict = disclosures && statementsComplete(scan) ? undisclosedThirdParties(disclosures, findings) : undefined;
   if (undisclosedVerdict) verdicts.push(undisclosedVerdict);
   const c: Classification = { rulesVersion: rulesVersionOf(opts), findings, verdicts, grade: gradeOf(verdicts, findings) };
   if (disclosures) c.disclosures = disclosures;
@@ -53,9 +54,19 @@ function disclosuresOfScan(scan: SiteScanResult, findings: Finding[], opts: Clas
   if (!scan.statements) return undefined;
   const readable = scan.statements.flatMap((s) => (s.text ? [{ url: s.finalUrl ?? s.url, text: s.text }] : []));
   const judged = disclosuresOf(findings, opts.rules, readable);
-  if (readable.length) return judged;
-  const status = scan.statements.length ? 'unreadable' : 'no-statement';
-  return judged.map(({ evidence: _none, ...d }) => ({ ...d, status }));
+  if (!readable.length) {
+    const status = scan.statements.length ? 'unreadable' : 'no-statement';
+    return judged.map(({ evidence: _none, ...d }) => ({ ...d, status }));
+  }
+  // A statement not read whole (unreadable, left unread, cut short) may name what the others do not:
+  // "not named" then stands for "not found in what could be read", which accuses nobody.
+  if (!statementsComplete(scan)) return judged.map((d) => (d.status === 'not-named' ? { ...d, status: 'unreadable' } : d));
+  return judged;
+}
+
+/** Every statement found was read whole. */
+function statementsComplete(scan: SiteScanResult): boolean {
+  return (scan.statements ?? []).every((s) => s.text !== undefined && s.error === undefined);
 }
 
 /**

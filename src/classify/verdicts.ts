@@ -54,11 +54,12 @@ function deniedStorage(gcs: unknown): { ad: boolean; analytics: boolean } | unde
 }
 
 /**
- * Version of the verdict logic below, part of every rules version: when it changes (v2: tracking after
- * reject needs a refusal that took), scans judged before read as judged by other rules, in diffs too,
- * until `cookiewatch reclassify` re-judges them.
+ * Version of the verdict logic (here and the disclosure judge), part of every rules version: when it
+ * changes, scans judged before read as judged by other rules, in diffs too, until `cookiewatch
+ * reclassify` re-judges them. v2: tracking after reject needs a refusal that took; v3: privacy
+ * statements and undisclosed_third_parties.
  */
-export const VERDICT_LOGIC_VERSION = 2;
+export const VERDICT_LOGIC_VERSION = 3;
 
 /**
  * Whether a phase refused and the refusal took: a reject or save click, and the banner gone with

@@ -48,7 +48,7 @@ export async function scanSite(
       finalUrl = result.finalUrl;
       siteDomain = result.siteDomain;
     }
-    if (!startLinks || phase === 'pre') startLinks = result.links;
+    if (result.links && (!startLinks || phase === 'pre')) startLinks = result.links;
   }
   let statements: SiteScanResult['statements'];
   if (!failure && startLinks && phases.length > 0 && !signal?.aborted) {

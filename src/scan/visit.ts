@@ -45,8 +45,8 @@ export const DEFAULT_VISIT_OPTIONS: VisitOptions = {
 
 export interface PhaseResult {
   observations: PhaseObservations;
-  /** Links of the start page as first seen (banner included), where privacy statements are looked for. */
-  links: PageLink[];
+  /** Links of the start page as first seen (banner included), where privacy statements are looked for; undefined when unknown. */
+  links?: PageLink[];
   /** URL of the start page after redirects, when it loaded. */
   finalUrl?: string;
   siteDomain: string;
@@ -82,7 +82,7 @@ export async function visitPhase(
   let siteDomain = registrableDomain(hostOf(startUrl));
   let finalUrl: string | undefined;
   let error: string | undefined;
-  let links: PageLink[] = [];
+  let links: PageLink[] | undefined;
 
   try {
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
@@ -125,7 +125,7 @@ export async function visitPhase(
         await next(finalUrl ?? startUrl, 'reload');
         await shoot(cdp, screenshots, pageIndex - 1, 'after-consent');
       }
-      for (const url of chooseSubpages(links, finalUrl ?? startUrl, opts.subpages)) await next(url, 'subpage');
+      for (const url of chooseSubpages(links ?? [], finalUrl ?? startUrl, opts.subpages)) await next(url, 'subpage');
       signals = (await withTimeout(readConsentSignals(page), 3000)) ?? {};
     }
   } catch (err) {
@@ -157,7 +157,7 @@ export async function visitPhase(
     screenshots,
   };
   if (error) observations.error = error;
-  return { observations, links, siteDomain, ...(finalUrl ? { finalUrl } : {}) };
+  return { observations, siteDomain, ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) };
 }
 
 /**
@@ -204,7 +204,8 @@ async function visitPage(
 }
 
 /** Links of the main document, marked when they sit in the site's menu. */
-async function pageLinks(page: Page): Promise<PageLink[]> {
+/** Undefined when the page would not say: "no links" must not become "no privacy statement". */
+async function pageLinks(page: Page): Promise<PageLink[] | undefined> {
   const links = await withTimeout(
     page.evaluate(() =>
       Array.from(document.querySelectorAll('a[href]'), (a) => ({
@@ -215,7 +216,7 @@ async function pageLinks(page: Page): Promise<PageLink[]> {
     ),
     3000,
   );
-  return links ?? [];
+  return links;
 }
 
 /** The IAB TCF string and status, when the page has a TCF API (a CMP of the advertising world). */

@@ -1,54 +1,58 @@
 import { describe, expect, it } from 'vitest';
 import { statementCandidates } from '../../src/scan/statements.js';
 
-// Which links of a page lead to its privacy or cookie statement.
+// Which links of a page lead to its privacy or cookie statement, and in what order they are read.
 
 const link = (href: string, text = '') => ({ href, text, inNav: false });
 const START = 'https://www.gemeente.nl/';
+const urls = (links: ReturnType<typeof link>[]) => statementCandidates(links, START).map((c) => c.url);
 
 describe('statementCandidates', () => {
-  it('finds statements by link text or URL, privacy statements before cookie statements', () => {
+  it('privacy statements, then cookie statements, then pages just called "Privacy" or "Cookies"; exact names first', () => {
     const found = statementCandidates(
       [
         link('/afval', 'Afval'),
         link('/cookies', 'Cookies'),
+        link('/nieuws/privacyverklaring-jeugdhulp', 'Nieuwe privacyverklaring jeugdhulp'),
         link('/over-ons/privacyverklaring', 'Privacyverklaring'),
         link('/p/12', 'Privacy statement'),
         link('/cookiebeleid', 'Lees meer'),
       ],
       START,
     );
-    expect(found).toEqual([
-      { url: 'https://www.gemeente.nl/over-ons/privacyverklaring', text: 'Privacyverklaring' },
-      { url: 'https://www.gemeente.nl/p/12', text: 'Privacy statement' },
-      { url: 'https://www.gemeente.nl/cookiebeleid', text: 'Lees meer' },
-      { url: 'https://www.gemeente.nl/cookies', text: 'Cookies' },
+    expect(found.map((c) => [c.url.replace(START, '/'), c.kind, c.exact])).toEqual([
+      ['/over-ons/privacyverklaring', 'privacy', true],
+      ['/p/12', 'privacy', true],
+      ['/nieuws/privacyverklaring-jeugdhulp', 'privacy', false],
+      ['/cookiebeleid', 'cookie', true],
+      ['/cookies', 'general', true],
     ]);
   });
 
-  it('keeps to the site, http(s), no duplicates or fragments, and no downloads other than PDF', () => {
+  it('one candidate per page (fragment, trailing slash and www. aside); statements elsewhere are marked, not dropped', () => {
     const found = statementCandidates(
       [
-        link('https://www.autoriteitpersoonsgegevens.nl/privacy', 'Privacy'),
         link('https://privacy.gemeente.nl/privacyverklaring', 'Privacyverklaring'),
         link('/privacyverklaring#cookies', 'Privacyverklaring'),
-        link('/privacyverklaring', 'privacyverklaring'),
+        link('https://gemeente.nl/privacyverklaring/', 'privacyverklaring'),
+        link('https://www.regio-samenwerking.nl/privacyverklaring', 'Privacyverklaring'),
         link('mailto:privacy@gemeente.nl', 'Privacy'),
-        link('/docs/privacyverklaring.docx', 'Privacyverklaring (Word)'),
         link('/docs/privacyverklaring.pdf', 'Privacyverklaring (pdf)'),
+        link('/img/privacy.png', 'Privacy'),
       ],
       START,
     );
-    expect(found.map((f) => f.url)).toEqual([
-      'https://privacy.gemeente.nl/privacyverklaring',
-      'https://www.gemeente.nl/privacyverklaring',
-      'https://www.gemeente.nl/docs/privacyverklaring.pdf',
+    expect(found.map((c) => [c.url, c.elsewhere])).toEqual([
+      ['https://privacy.gemeente.nl/privacyverklaring', false],
+      ['https://www.gemeente.nl/privacyverklaring', false],
+      ['https://www.regio-samenwerking.nl/privacyverklaring', true],
+      ['https://www.gemeente.nl/docs/privacyverklaring.pdf', false],
     ]);
   });
 
-  it('does not take every link with "privacy" in a sentence for a statement', () => {
-    expect(statementCandidates([link('/nieuws/1', 'Nieuwe regels voor privacy bij de gemeente')], START)).toEqual([]);
-    expect(statementCandidates([link('/cookies-bakken', 'Koekjes bakken')], START)).toEqual([]);
+  it('does not take every link that mentions privacy or cookies for a statement', () => {
+    expect(urls([link('/nieuws/1', 'Nieuwe regels voor privacy bij de gemeente')])).toEqual([]);
+    expect(urls([link('/cookies-bakken', 'Koekjes bakken')])).toEqual([]);
     expect(statementCandidates([link('/x', 'Privacy')], 'not a url')).toEqual([]);
   });
 });
