@@ -53,9 +53,13 @@
 //   3. the term opens the clause and is followed by exactly "gebruiken wij niet (meer)", a passive
 //      "wordt/is niet (meer) gebruikt/used/placed/active" or "isn't used"; or "wij gebruiken <term>
 //      niet (meer)"; optionally followed by "op deze website", "on this site" and the like;
-//   4. "uitgeschakeld", "uitgezet", "disabled", "switched off", "staat uit" … is at most two words from
-//      the term, which is not governed by a preposition ("Google signals is uitgeschakeld"; not "het
-//      delen van gegevens met Google is uitgeschakeld").
+//   4. "uitgeschakeld", "uitgezet", "disabled", "switched off", "staat uit" … follows the term with only
+//      auxiliaries and pronouns between ("is", "zijn", "staat", "wordt", "hebben wij", "door ons") and at
+//      most one more list item after "en"/"and" ("Google signals en remarketing hebben wij uitgeschakeld"),
+//      or precedes it with only those and an article between ("We have disabled Google signals"); the
+//      term is the subject, no preposition stands before it in its clause (not "het delen van gegevens
+//      met Google is uitgeschakeld"), and no other noun sits between term and off-word (not "De Google
+//      Analytics advertentiefuncties zijn uitgeschakeld", "Google Analytics gegevens delen is uitgeschakeld").
 // and none of these is true:
 //   - the sentence contains a word of condition, exception or comparison: toestemming, consent,
 //     zonder/without (other than as cue 2), tenzij, unless, als, if, when, wanneer, indien, voordat,
@@ -66,7 +70,20 @@
 //   - a word of purpose follows the term in its part of the sentence: voor, om, for, to, zodat …
 //     ("We do not use Google Analytics for advertising" affirms Google Analytics);
 //   - the term only qualifies another noun that is not a tracker part: "geen Google
-//     Analytics-advertentiefuncties", "Facebook's data".
+//     Analytics-advertentiefuncties", "Facebook's data";
+//   - anywhere in the sentence before the term, a place or other limiting phrase: a preposition (op, in,
+//     bij, binnen, via, voor, met, tijdens, on, at, within, for, with, during …) not followed by only
+//     "deze/onze/de/this/our/the/all … website/site/pagina's/pages" or "ons"/"us" ("Wij gebruiken op het
+//     digitale loket geen Google Analytics", "In MijnGemeente gebruiken wij geen …"; "Op deze website
+//     gebruiken wij geen …" still denies);
+//   - after the term (cue 1, 2 and the off-word of cue 4) or after the fixed phrase (cue 3, 4), up to the
+//     end of the sentence, anything but: fillers ("op deze website", "meer", "ook", glue), verbs of use
+//     and participles ("geplaatst"), part nouns right after a term ("Google Analytics cookies"), further
+//     list items ("of andere trackers", "en ook geen Hotjar", "or Hotjar", at most two words after each
+//     "en"/"of"). So a place or part ("op pagina's met formulieren", "in MijnGemeente", "on our forms
+//     pages"), a relative clause ("die", "dat", "that", "which"), "met"/"with", "in combinatie met",
+//     "zoals" after the term mean no denial. The check stops at a later clause that opens a new statement
+//     about another term (", wel Google Analytics", "and we use Google Analytics").
 // Words inside a term never act as cue or blocker.
 // A denial of a part ("geen cookies van Google", "Google-cookies", "Facebook's pixel") denies the
 // tracker when the term is tracker-level, but is ignored for an organisation-level term: "no Google
@@ -80,11 +97,15 @@
 // and English cues; a term word that is also a common word ("Clarity", "Floodlight") matches it; a
 // statement that calls Twitter only "X" does not name it (the bare "X" is never searched).
 //
-// STATUS per tracker: a tracker-level mention that is not denied → `named`; else a denied tracker-level
-// mention → `denied` (a specific denial outweighs naming the organisation elsewhere, e.g. "Wij gebruiken
-// Google Analytics. Google signals staat uit." while signals fire); else an organisation-level mention
-// that is not denied → `organisation-named`; else a denied organisation-level mention → `denied`;
-// else `not-named`. Evidence is the first such occurrence (statement order, then position, the
+// STATUS per tracker: a tracker-level mention that is not denied → `named`; else an organisation-level
+// mention that is not denied → `organisation-named`; else a denied tracker-level mention → `denied`; else a
+// denied organisation-level mention → `denied`; else `not-named`. So a denial wins only when no term of the
+// tracker is mentioned affirmingly anywhere: "Wij meten met cookies van Google. Wij gebruiken geen Google
+// Analytics." is `organisation-named`, as is "Wij gebruiken Google Analytics. Google signals staat uit."
+// for the advertising features. An organisation-level term inside one of the tracker's own longer
+// tracker-level terms ("Facebook" in "Facebook Pixel") is left to that longer occurrence.
+// ORGANISATION shown: the findings' organisation (`finding.organisation.name`, e.g. the operator of a
+// Matomo on a third-party host) when the tracker's findings agree on one, else the rules'. Evidence is the first such occurrence (statement order, then position, the
 // longest term first), with its sentence, or about 160 characters around it.
 import type { Finding } from './types.js';
 import type { Tracker, TrackerRules } from './rules.js';
@@ -458,7 +479,7 @@ const BLOCKERS = set(
   'only', 'enkel', 'uitsluitend', 'slechts', 'behalve', 'except', 'exception', 'excluding', 'besides', 'apart', 'naast',
   'uitgezonderd', 'uitzondering', 'm.u.v', 'than', 'toestemming', 'consent', 'consents', 'permission', 'akkoord', 'agree',
   'agreed', 'accepteert', 'accepteren', 'accept', 'accepts', 'accepted', 'geaccepteerd', 'goedkeuring', 'opt-in', 'wanneer',
-  'when', 'whenever', 'if', 'indien', 'als', 'mits', 'provided',
+  'when', 'whenever', 'if', 'indien', 'als', 'mits', 'provided', 'behoudens',
 );
 /** Before the term, these compare ("geen andere cookies dan Google Analytics"); after it they only extend ("geen Facebook Pixel of andere trackers"). */
 const BLOCKERS_BEFORE = set('andere', 'ander', 'anders', 'other', 'others', 'otherwise');
@@ -485,6 +506,29 @@ const OFF_WORDS = set('uitgeschakeld', 'uitgezet', 'gedeactiveerd', 'disabled', 
 const OFF_BIGRAMS: ReadonlyArray<[string, string]> = [['switched', 'off'], ['turned', 'off'], ['staat', 'uit'], ['staan', 'uit']];
 const OFF_FILLER = set('is', 'zijn', 'wordt', 'worden', 'hebben', 'heeft', 'has', 'have', 'been', 'are', 'was', 'were', 'be', 'wij', 'we', 'ook', 'also');
 const PREPOSITIONS = set('van', 'of', 'met', 'with', 'voor', 'for', 'naar', 'to', 'aan', 'door', 'by', 'bij', 'from', 'uit', 'op', 'on', 'in', 'via', 'binnen', 'within');
+
+/** Prepositions that can limit where or how a statement holds: "op het digitale loket", "in MijnGemeente", "on our forms pages". */
+const PLACE_PREPOSITIONS = set('op', 'in', 'bij', 'binnen', 'via', 'voor', 'met', 'tijdens', 'on', 'at', 'within', 'across', 'for', 'with', 'during', 'throughout');
+/** A place phrase that limits nothing is one of these followed by one of SITE_NOUNS: "op deze website", "on all our pages". */
+const SITE_DETERMINERS = set('deze', 'onze', 'de', 'het', 'dit', 'alle', 'hele', 'gehele', 'this', 'these', 'our', 'the', 'all', 'whole', 'entire');
+/** Plural pages only: "op deze pagina" in a privacy statement may mean that page alone. */
+const SITE_NOUNS = set('website', 'websites', 'site', 'sites', "webpagina's", "pagina's", 'webpages', 'pages', 'internetsite', "internetpagina's");
+/** After a denied term these introduce examples, not further things denied: "geen Google-diensten zoals …". */
+const EXAMPLE_WORDS = set('zoals', 'such', 'as', 'like', 'bijvoorbeeld', 'bijv', 'e.g', 'eg', 'o.a', 'i.e');
+/** "geen Facebook Pixel of andere trackers". */
+const OTHER_WORDS = set('andere', 'ander', 'soortgelijke', 'vergelijkbare', 'dergelijke', 'other', 'similar');
+/** Words that may follow a denied term in its sentence without limiting or qualifying it ("op deze website", "meer", "geplaatst"). */
+const TAIL_WORDS = new Set(
+  [...GLUE, ...TRAIL, ...LONGER, ...USE_VERBS, ...PARTICIPLES, 'geen', 'no', 'noch', 'nor', 'enz', 'etc']
+    .filter((w) => !EXAMPLE_WORDS.has(w) && !PLACE_PREPOSITIONS.has(w) && w !== 'pagina' && w !== 'webpagina'),
+);
+/** Between a term and a following "uitgeschakeld": "Google signals is/staat/werd (door ons) uitgeschakeld". */
+const OFF_BETWEEN = new Set([...OFF_FILLER, 'staat', 'staan', 'werd', 'werden', 'door', 'ons', 'by', 'us']);
+/** A list item after "en"/"and" may be no such word: "…en zijn advertentiefuncties", "…and which". */
+const NOT_AN_ITEM = set(
+  'die', 'dat', 'welke', 'wat', 'waar', 'waarbij', 'that', 'which', 'who', 'whose', 'what', 'where', 'zijn', 'haar', 'hun', 'its',
+  'their', 'his', 'her', 'is', 'are', 'was', 'were', 'wordt', 'worden', 'niet', 'not', 'wel',
+);
 
 const isNeg = (w: string) => NEG.has(w) || w.endsWith("n't");
 const isNtAux = (w: string) => w.endsWith("n't");
@@ -546,6 +590,119 @@ function analyse(marked: string, start: number, end: number, inside: readonly Oc
     }
   }
   return { start, end, tokens, clauses };
+}
+
+/**
+ * Where the place phrase opened by the preposition tokens[i] ends when it limits nothing ("op deze website",
+ * "on all our pages", "bij ons", "at all"); -1 when it may limit the statement ("op het digitale loket",
+ * "in MijnGemeente", "on our forms pages", "in combinatie met …").
+ */
+function placeEnd(tokens: readonly Token[], i: number, limit: number): number {
+  const first = tokens[i + 1];
+  if (!first || first.inTerm || i + 1 >= limit) return -1;
+  if (tokens[i]?.text === 'at' && first.text === 'all') return i + 2;
+  if (first.text === 'ons' || first.text === 'us') return i + 2;
+  let determiner = false;
+  let noun = false;
+  let j = i + 1;
+  for (; j < limit; j++) {
+    const t = tokens[j];
+    if (!t || t.inTerm || t.clause !== first.clause) break;
+    if (!noun && SITE_DETERMINERS.has(t.text)) determiner = true;
+    else if (SITE_NOUNS.has(t.text)) noun = true;
+    else break;
+  }
+  return determiner && noun ? j : -1;
+}
+
+/** Anywhere in the sentence before the term, a phrase that may limit where the statement holds ("In MijnGemeente …"). */
+function limitedBefore(tokens: readonly Token[], firstTok: number): boolean {
+  for (let i = 0; i < firstTok; i++) {
+    const t = tokens[i];
+    if (!t || t.inTerm || !PLACE_PREPOSITIONS.has(t.text)) continue;
+    const end = placeEnd(tokens, i, firstTok);
+    if (end < 0) return true;
+    i = end - 1;
+  }
+  return false;
+}
+
+/** A clause opened by "wel", "maar", "but" or "and we": a new statement. */
+function opensStatement(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  if (!t || t.inTerm) return false;
+  const next = tokens[i + 1];
+  return CONTRAST.has(t.text) || (COORDINATORS.has(t.text) && next !== undefined && !next.inTerm && PRONOUNS.has(next.text));
+}
+
+/** A word that may be an item in a list after "en"/"of" ("Google signals en remarketing"). */
+const listItem = (w: string) =>
+  !NOT_AN_ITEM.has(w) && !EXAMPLE_WORDS.has(w) && !PREPOSITIONS.has(w) && !PLACE_PREPOSITIONS.has(w) && !PRONOUNS.has(w) && !AUX.has(w) && !isNeg(w);
+
+/**
+ * Whether the rest of the sentence, from tokens[from], leaves a denial whole: only fillers ("op deze website", "meer",
+ * "(wordt) geplaatst"), further items of a list ("of andere trackers", "en Hotjar", "en remarketing"), and part
+ * nouns right after a term ("Google Analytics cookies"). Anything else — a place ("op pagina's met formulieren",
+ * "in MijnGemeente"), a relative clause ("die …", "that …"), "met"/"with", "zoals" — may limit or qualify what is
+ * denied, so no denial. A later clause that opens a new statement about another term (", wel Google Analytics",
+ * "and we use Hotjar") ends the check. `afterTerm`: tokens[from] directly follows the term.
+ */
+function tailOk(sentence: Sentence, from: number, afterTerm: boolean): boolean {
+  const { tokens, clauses } = sentence;
+  let prev: 'term' | 'noun' | 'other' | 'coord' | 'item' | 'word' = afterTerm ? 'term' : 'word';
+  let items = 0;
+  let clause = tokens[from - 1]?.clause ?? -1;
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t) break;
+    if (t.clause !== clause) {
+      clause = t.clause;
+      const c = clauses[clause];
+      if (c && c.first === i && opensStatement(tokens, i) && tokens.slice(i, c.last + 1).some((u) => u.inTerm)) return true;
+      prev = c?.continuation ? 'coord' : 'word';
+      items = 0;
+    }
+    if (t.inTerm) {
+      prev = 'term';
+      continue;
+    }
+    const w = t.text;
+    if (PLACE_PREPOSITIONS.has(w)) {
+      const end = placeEnd(tokens, i, tokens.length);
+      if (end < 0) return false;
+      i = end - 1;
+      prev = 'word';
+      continue;
+    }
+    if (COORDINATORS.has(w) || w === 'noch' || w === 'nor') {
+      prev = 'coord';
+      items = 0;
+      continue;
+    }
+    if (nounKind(w) && (prev === 'term' || prev === 'noun' || prev === 'other')) {
+      prev = 'noun';
+      continue;
+    }
+    if (OTHER_WORDS.has(w) && prev === 'coord') {
+      prev = 'other';
+      continue;
+    }
+    if (TAIL_WORDS.has(w)) {
+      if (prev !== 'coord' && prev !== 'item') prev = 'word';
+      continue;
+    }
+    if (CONTRAST.has(w) && clauses[t.clause]?.first === i) {
+      prev = 'word';
+      continue;
+    }
+    if ((prev === 'coord' || prev === 'item') && items < 2 && listItem(w)) {
+      items++;
+      prev = 'item';
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 type Negation = 'none' | 'whole' | 'part';
@@ -621,6 +778,13 @@ class StatementAnalysis {
     );
   }
 
+  /** Whether a longer occurrence of a tracker-level term of `keys` contains `o` ("Facebook" in "Facebook Pixel"): that one decides. */
+  nestedInOwn(o: Occurrence, keys: ReadonlyMap<string, TermLevel>): boolean {
+    return this.overlapping(o.start, o.end).some(
+      (x) => x !== o && keys.get(x.key) === 'tracker' && x.start <= o.start && x.end >= o.end && x.end - x.start > o.end - o.start,
+    );
+  }
+
   negation(o: Occurrence): Negation {
     let n = this.negations.get(o);
     if (n === undefined) {
@@ -660,8 +824,13 @@ class StatementAnalysis {
       tail = nounKind(nextToken.text);
     }
 
-    const cue = this.cueBefore(sentence, firstTok, clauseIdx) ?? this.cueAfter(sentence, firstTok, lastTok, clause) ?? this.offCue(sentence, firstTok, lastTok, clause);
+    const before = this.cueBefore(sentence, firstTok, clauseIdx);
+    const cue = before ?? this.cueAfter(sentence, firstTok, lastTok, clause) ?? this.offCue(sentence, firstTok, lastTok, clause);
     if (!cue) return 'none';
+    // A place before the term ("Wij gebruiken op het digitale loket geen …", "In MijnGemeente gebruiken wij geen …") may
+    // limit the denial to part of the site. (cueAfter and offCue check what follows the term themselves.)
+    if (limitedBefore(tokens, firstTok)) return 'none';
+    if (before && !tailOk(sentence, lastTok + 1, true)) return 'none';
     // "Wij meten zonder cookies van Google Analytics": without its cookies is not without it.
     if (cue.zonder !== undefined && (cue.part || tail === 'part')) return 'none';
     // Conditions, exceptions and comparisons anywhere in the sentence.
@@ -734,7 +903,8 @@ class StatementAnalysis {
     while (i <= clause.last && (tokens[i]?.inTerm || GLUE.has(tokens[i]?.text ?? ''))) i++;
     const after = tokens.slice(i, clause.last + 1).map((t) => t.text);
     const before = words(clause.first, firstTok - 1);
-    const trailFrom = (k: number) => after.slice(k).every((w) => TRAIL.has(w));
+    // What follows the pattern, to the end of the sentence, must leave the denial whole ("op deze website").
+    const trailFrom = (k: number) => tailOk(sentence, i + k, false);
     const optional = (k: number, words: Set<string>) => (after[k] !== undefined && words.has(after[k]) ? k + 1 : k);
 
     if (before.length === 0) {
@@ -762,40 +932,69 @@ class StatementAnalysis {
     }
     // P3: wij gebruiken <term> niet (meer)
     if (before.length === 2 && PRONOUNS.has(before[0] ?? '') && USE_VERBS.has(before[1] ?? '')) {
-      if (NEG_WORD.has(after[0] ?? '') && after.slice(1).every((w) => TRAIL.has(w) || LONGER.has(w))) return { part: false };
+      if (NEG_WORD.has(after[0] ?? '') && trailFrom(1)) return { part: false };
     }
     return undefined;
   }
 
-  /** Rule 4: switched off, at most two words from the term, which no preposition governs. */
+  /**
+   * Rule 4: the term itself is switched off. "Google signals is/staat uitgeschakeld", "Google signals en remarketing
+   * hebben wij uitgeschakeld", "We have disabled Google signals". Not when another noun sits between ("De Google
+   * Analytics advertentiefuncties zijn uitgeschakeld", "Google Analytics gegevens delen is uitgeschakeld"), nor when a
+   * preposition before the term makes it a qualifier ("het delen van gegevens met Google is uitgeschakeld").
+   */
   private offCue(sentence: Sentence, firstTok: number, lastTok: number, clause: Clause): CueResult | undefined {
     const { tokens } = sentence;
-    const prev = tokens[firstTok - 1];
-    if (prev && prev.clause === tokens[firstTok]?.clause && PREPOSITIONS.has(prev.text)) return undefined;
-    const isOff = (i: number, dir: 1 | -1): boolean => {
-      const t = tokens[i]?.text ?? '';
-      if (OFF_WORDS.has(t)) return true;
-      const other = tokens[i + dir]?.text ?? '';
-      const pair: [string, string] = dir === 1 ? [t, other] : [other, t];
-      return OFF_BIGRAMS.some(([a, b]) => a === pair[0] && b === pair[1]);
+    for (let i = clause.first; i < firstTok; i++) {
+      const t = tokens[i];
+      if (!t || t.inTerm || !PREPOSITIONS.has(t.text)) continue;
+      const end = PLACE_PREPOSITIONS.has(t.text) ? placeEnd(tokens, i, firstTok) : -1;
+      if (end < 0) return undefined;
+      i = end - 1;
+    }
+    /** How many tokens the off-word at i takes (reading in direction dir), or 0. */
+    const offAt = (i: number, dir: 1 | -1): number => {
+      const t = tokens[i];
+      if (!t || t.inTerm) return 0;
+      if (OFF_WORDS.has(t.text)) return 1;
+      const other = tokens[i + dir];
+      if (!other || other.inTerm) return 0;
+      const pair: [string, string] = dir === 1 ? [t.text, other.text] : [other.text, t.text];
+      return OFF_BIGRAMS.some(([a, b]) => a === pair[0] && b === pair[1]) ? 2 : 0;
     };
-    // Stops at a preposition: "Google Analytics met uitgeschakelde advertentiefuncties" switches off something else.
-    let content = 0;
+    // The off-word after the term, with only auxiliaries, pronouns and a coordinated list item between.
+    let prev: 'term' | 'coord' | 'item' | 'word' = 'term';
+    let items = 0;
     for (let i = lastTok + 1; i <= clause.last; i++) {
       const t = tokens[i];
       if (!t) break;
-      if (!t.inTerm && isOff(i, 1)) return { part: false };
-      if (t.inTerm || OFF_FILLER.has(t.text) || (GLUE.has(t.text) && !PREPOSITIONS.has(t.text))) continue;
-      if (PREPOSITIONS.has(t.text) || ++content > 2) break;
+      if (t.inTerm) {
+        prev = 'term';
+        continue;
+      }
+      const n = offAt(i, 1);
+      if (n) return tailOk(sentence, i + n, false) ? { part: false } : undefined;
+      if (COORDINATORS.has(t.text)) {
+        prev = 'coord';
+        items = 0;
+      } else if (OFF_BETWEEN.has(t.text)) {
+        prev = 'word';
+      } else if (GLUE.has(t.text) && !PREPOSITIONS.has(t.text)) {
+        // "en de remarketing"
+      } else if ((prev === 'coord' || prev === 'item') && items < 1 && listItem(t.text)) {
+        items++;
+        prev = 'item';
+      } else break;
     }
-    content = 0;
-    for (let i = firstTok - 1; i >= clause.first; i--) {
-      const t = tokens[i];
-      if (!t) break;
-      if (!t.inTerm && isOff(i, -1)) return { part: false };
-      if (t.inTerm || OFF_FILLER.has(t.text) || (GLUE.has(t.text) && !PREPOSITIONS.has(t.text))) continue;
-      if (PREPOSITIONS.has(t.text) || ++content > 2) break;
+    // The off-word before the term, with only auxiliaries, pronouns and an article between; what follows the term
+    // must leave it whole ("We have disabled Google signals and remarketing"; not "… Google Analytics advertising features").
+    let j = firstTok - 1;
+    while (j >= clause.first) {
+      const t = tokens[j];
+      if (!t || !(OFF_BETWEEN.has(t.text) || t.text === 'de' || t.text === 'het' || t.text === 'the')) break;
+      j--;
     }
+    if (j >= clause.first && offAt(j, -1) && tailOk(sentence, lastTok + 1, true)) return { part: false };
     return undefined;
   }
 
@@ -848,10 +1047,16 @@ function compareText(a: string, b: string): number {
  */
 export function disclosuresOf(findings: readonly Finding[], rules: TrackerRules, statements: readonly StatementText[]): Disclosure[] {
   const subjects = new Map<string, Tracker>();
+  /** The organisations the findings of each tracker name (a Matomo on a third-party host: its operator). */
+  const foundOrganisations = new Map<string, Set<string>>();
   for (const f of findings) {
     if (f.source !== 'rules' || f.seriousness < 2) continue;
     const tracker = rules.byId.get(f.trackerId);
-    if (tracker) subjects.set(tracker.id, tracker);
+    if (!tracker) continue;
+    subjects.set(tracker.id, tracker);
+    const names = foundOrganisations.get(tracker.id) ?? new Set<string>();
+    names.add(f.organisation.name.trim());
+    foundOrganisations.set(tracker.id, names);
   }
   const terms = compileTerms(rules);
   const patternByKey = new Map<string, Pattern>();
@@ -871,7 +1076,10 @@ export function disclosuresOf(findings: readonly Finding[], rules: TrackerRules,
 
   const out: Disclosure[] = [];
   for (const tracker of subjects.values()) {
-    const base = { trackerId: tracker.id, trackerName: tracker.name, organisation: tracker.organisation.name };
+    // The findings' organisation when they agree on one, else the rules'.
+    const found = [...(foundOrganisations.get(tracker.id) ?? [])];
+    const organisation = found.length === 1 && found[0] ? found[0] : tracker.organisation.name;
+    const base = { trackerId: tracker.id, trackerName: tracker.name, organisation };
     const own = terms.get(tracker.id);
     const best: Partial<Record<'trackerAffirmed' | 'trackerDenied' | 'orgAffirmed' | 'orgDenied', Mention>> = {};
     if (own) {
@@ -879,6 +1087,8 @@ export function disclosuresOf(findings: readonly Finding[], rules: TrackerRules,
         for (const [key, level] of own.levels) {
           for (const occurrence of analysis.byKey.get(key) ?? []) {
             if (occurrence.notAParty) continue;
+            // "Facebook" inside "Facebook Pixel": the longer, tracker-level occurrence decides.
+            if (level === 'organisation' && analysis.nestedInOwn(occurrence, own.levels)) continue;
             const negation = analysis.negation(occurrence);
             // "Google" inside "Google Analytics" names another tracker, not Google in general: it neither names
             // nor denies Google Maps. (A tracker's own name inside a longer one still names it.)
@@ -900,12 +1110,14 @@ export function disclosuresOf(findings: readonly Finding[], rules: TrackerRules,
         }
       });
     }
+    // A denial wins only when nothing affirms any term of the tracker: "Wij meten met cookies van Google. Wij
+    // gebruiken geen Google Analytics." is organisation-named, never denied.
     const [status, chosen]: [DisclosureStatus, Mention | undefined] = best.trackerAffirmed
       ? ['named', best.trackerAffirmed]
-      : best.trackerDenied
-        ? ['denied', best.trackerDenied]
-        : best.orgAffirmed
-          ? ['organisation-named', best.orgAffirmed]
+      : best.orgAffirmed
+        ? ['organisation-named', best.orgAffirmed]
+        : best.trackerDenied
+          ? ['denied', best.trackerDenied]
           : best.orgDenied
             ? ['denied', best.orgDenied]
             : ['not-named', undefined];

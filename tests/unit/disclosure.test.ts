@@ -282,7 +282,7 @@ describe('denials', () => {
 
   it('a denial plus an affirmation elsewhere is named, with the affirmation as evidence', () => {
     const d = one(
-      'Wij gebruiken geen Facebook Pixel op de homepage. Voor onze campagnes plaatsen wij de Facebook Pixel op de campagnepagina’s.',
+      'Wij gebruiken geen Facebook Pixel. Voor onze campagnes plaatsen wij de Facebook Pixel op de campagnepagina’s.',
       'facebook-pixel',
     );
     expect(d.status).toBe('named');
@@ -354,16 +354,20 @@ describe('denials', () => {
     expect(status('Wij hebben Google signals uitgeschakeld.', 'ga-advertising-features')).toBe('denied');
     expect(status('Google signals staat uit.', 'ga-advertising-features')).toBe('denied');
     expect(status('We have disabled Google signals and remarketing.', 'ga-advertising-features')).toBe('denied');
-    expect(status('Wij gebruiken Google Analytics zonder Google signals.', 'ga-advertising-features')).toBe('denied');
+    expect(status('Onze statistieken werken zonder Google signals.', 'ga-advertising-features')).toBe('denied');
+    // "Google Analytics" names the organisation of the advertising features, so this is no denial (see precedence).
+    expect(status('Wij gebruiken Google Analytics zonder Google signals.', 'ga-advertising-features')).toBe('organisation-named');
   });
 
-  it('a specific denial outweighs naming the organisation or a related product elsewhere', () => {
+  it('a specific denial does not outweigh an affirming organisation-level mention elsewhere', () => {
     const text = 'Wij gebruiken Google Analytics om bezoek te meten. Google signals en remarketing hebben wij uitgeschakeld.';
     const ds = judge(text, 'google-analytics', 'ga-advertising-features');
     expect(ds.find((d) => d.trackerId === 'google-analytics')?.status).toBe('named');
     const adv = ds.find((d) => d.trackerId === 'ga-advertising-features');
-    expect(adv?.status).toBe('denied');
-    expect(adv?.evidence?.term).toBe('Google signals');
+    expect(adv?.status).toBe('organisation-named');
+    expect(adv?.evidence?.term).toBe('Google Analytics');
+    // Without the affirming mention the switched-off feature is denied.
+    expect(status('Google signals en remarketing hebben wij uitgeschakeld.', 'ga-advertising-features')).toBe('denied');
   });
 
   it('the consent tool and self-hosted analytics are no subjects, so nothing of theirs is denied', () => {
@@ -449,6 +453,77 @@ describe('no false denials', () => {
     expect(status('Wij plaatsen geen tracking cookies\nGoogle Analytics\nWe meten het bezoek.', 'google-analytics')).toBe('named');
     expect(status('Wij plaatsen geen tracking cookies; Google Analytics is privacyvriendelijk ingesteld.', 'google-analytics')).toBe('named');
     expect(status('Naam\tAanbieder\tDeelt gegevens\n_ga\tGoogle Analytics\tNee', 'google-analytics')).toBe('named');
+  });
+});
+
+describe('no false denials: limited to a part, a feature switched off, a qualifier after the term', () => {
+  // Sentences a reviewer found read as denials: each would publish "the statement says the site does not use X".
+  const notDenied: Array<[string, string, string]> = [
+    ["Wij gebruiken geen Hotjar op pagina's met formulieren.", 'hotjar', 'limited to some pages'],
+    ['Wij gebruiken geen Facebook Pixel in MijnGemeente.', 'facebook-pixel', 'limited to a part of the site'],
+    ['Wij gebruiken op het digitale loket geen Google Analytics.', 'google-analytics', 'place before the term'],
+    ['De Google Analytics advertentiefuncties zijn uitgeschakeld.', 'google-analytics', 'a feature of it switched off'],
+    ['Google Analytics gegevens delen is uitgeschakeld.', 'google-analytics', 'data sharing switched off'],
+    ['Wij gebruiken geen Google Analytics cookies die herleidbaar zijn tot personen.', 'google-analytics', 'relative clause'],
+    ['Wij gebruiken geen Google Analytics met advertentiefuncties.', 'google-analytics', '"met" after the term'],
+    ['Wij gebruiken geen Google-diensten in combinatie met de Google Analytics-cookies.', 'google-maps', 'in combinatie met'],
+    ['Wij gebruiken geen Google-diensten in combinatie met de Google Analytics-cookies.', 'youtube', 'in combinatie met'],
+    ['Wij gebruiken geen Google-diensten in combinatie met de Google Analytics-cookies.', 'google-analytics', 'in combinatie met'],
+    ['Wij meten met cookies van Google. In MijnGemeente gebruiken wij geen Google Analytics.', 'google-analytics', 'place before the cue'],
+    // More of the same kinds.
+    ['Wij gebruiken geen Facebook Pixel op de homepage.', 'facebook-pixel', 'limited to one page'],
+    ['We do not use Hotjar on our forms pages.', 'hotjar', 'limited to some pages'],
+    ['In MijnGemeente: wij gebruiken geen Google Analytics.', 'google-analytics', 'place in an earlier clause'],
+    ['Google Analytics wordt niet gebruikt in MijnGemeente.', 'google-analytics', 'place after a passive denial'],
+    ['Google signals is uitgeschakeld op het digitale loket.', 'ga-advertising-features', 'switched off in one place'],
+    ['Wij gebruiken Google Analytics op het digitale loket, maar geen Facebook Pixel.', 'facebook-pixel', 'elliptic denial inherits the place'],
+    ['Wij gebruiken geen Facebook Pixel, die gegevens naar Meta stuurt.', 'facebook-pixel', 'relative clause after a comma'],
+    ['We do not use Google Analytics with advertising features.', 'google-analytics', '"with" after the term'],
+    ['We do not use Google Analytics cookies that identify you.', 'google-analytics', 'relative clause'],
+    ['Wij gebruiken geen Google-diensten zoals Google Maps.', 'google-maps', '"zoals" after an organisation-level term'],
+    ['Wij hebben Google Analytics advertentiefuncties uitgeschakeld.', 'google-analytics', 'a feature of it switched off'],
+    ['We have disabled Google Analytics data sharing.', 'google-analytics', 'a feature of it switched off'],
+  ];
+  for (const [text, id, why] of notDenied) {
+    it(`${why}: ${text} (${id})`, () => {
+      expect(status(text, id)).not.toBe('denied');
+    });
+  }
+
+  it('reads the reviewer\'s sentences as the mentions they are', () => {
+    expect(status("Wij gebruiken geen Hotjar op pagina's met formulieren.", 'hotjar')).toBe('named');
+    expect(status('De Google Analytics advertentiefuncties zijn uitgeschakeld.', 'google-analytics')).toBe('named');
+    expect(status('De Google Analytics advertentiefuncties zijn uitgeschakeld.', 'ga-advertising-features')).toBe('organisation-named');
+    const ds = judge('Wij gebruiken geen Google-diensten in combinatie met de Google Analytics-cookies.', 'google-maps', 'youtube');
+    expect(ds.map((d) => d.status)).toEqual(['organisation-named', 'organisation-named']);
+  });
+
+  it('keeps denials that are whole', () => {
+    const denied: Array<[string, string]> = [
+      ['Wij gebruiken geen Hotjar op onze website.', 'hotjar'],
+      ['We do not use Hotjar on this website at all.', 'hotjar'],
+      ['Wij gebruiken geen Facebook Pixel en ook geen Hotjar.', 'hotjar'],
+      ['Wij gebruiken geen Facebook Pixel en ook geen Hotjar.', 'facebook-pixel'],
+      ['Wij gebruiken geen Hotjar of soortgelijke tools op onze website.', 'hotjar'],
+      ['We do not use Hotjar and we use Google Analytics.', 'hotjar'],
+      ['Wij gebruiken geen Facebook Pixel, wel Google Analytics op het digitale loket.', 'facebook-pixel'],
+      ['Google signals is uitgeschakeld.', 'ga-advertising-features'],
+      ['Google signals is door ons uitgeschakeld.', 'ga-advertising-features'],
+    ];
+    for (const [text, id] of denied) expect(status(text, id), text).toBe('denied');
+  });
+
+  it('a tracker-level denial with an affirming organisation-level mention is organisation-named', () => {
+    const d = one('Wij meten met cookies van Google. Wij gebruiken geen Google Analytics.', 'google-analytics');
+    expect(d.status).toBe('organisation-named');
+    expect(d.evidence?.term).toBe('Google');
+    const ds = disclosuresOf([finding('google-analytics')], rules, [
+      statement('Wij gebruiken geen Google Analytics.', 'https://www.gemeente.nl/privacy'),
+      statement('Wij delen gegevens met Google.', 'https://www.gemeente.nl/cookies'),
+    ]);
+    expect(ds[0]?.status).toBe('organisation-named');
+    // The organisation inside the denied tracker name is no affirmation of its own.
+    expect(status('Wij gebruiken geen Facebook Pixel.', 'facebook-pixel')).toBe('denied');
   });
 });
 
@@ -545,6 +620,19 @@ describe('subjects', () => {
   it('takes names and organisation from the rules', () => {
     const d = one('Wij gebruiken Google Analytics.', 'google-analytics');
     expect(d).toMatchObject({ trackerId: 'google-analytics', trackerName: 'Google Analytics', organisation: 'Google LLC' });
+  });
+
+  it('takes the organisation from the findings when they agree on one, else from the rules', () => {
+    const operator = { name: 'Gemeentelijk Hostingbedrijf B.V.', country: 'NL' };
+    const text = [statement('Wij gebruiken Matomo.')];
+    const agreed = disclosuresOf([finding('matomo', { organisation: operator }), finding('matomo', { organisation: operator, phase: 'accept' })], rules, text);
+    expect(agreed).toEqual([expect.objectContaining({ trackerId: 'matomo', organisation: 'Gemeentelijk Hostingbedrijf B.V.', status: 'named' })]);
+    const disagree = disclosuresOf([finding('matomo', { organisation: operator }), finding('matomo', { phase: 'accept' })], rules, text);
+    expect(disagree[0]?.organisation).toBe('InnoCraft Ltd (Matomo Cloud)');
+    // Findings that are no subject (self-hosted, seriousness 1) do not count.
+    const selfHosted = { name: 'the site itself', country: '' };
+    const mixed = disclosuresOf([finding('matomo', { organisation: operator }), finding('matomo', { seriousness: 1, organisation: selfHosted })], rules, text);
+    expect(mixed[0]?.organisation).toBe('Gemeentelijk Hostingbedrijf B.V.');
   });
 
   it('without statements every tracker is not-named, without evidence', () => {
