@@ -55,7 +55,7 @@ export interface StatementCandidate {
   kind: StatementKind;
   /** The link says exactly "Privacyverklaring", "Cookies" …, or its last path segment does: surely a statement. */
   exact: boolean;
-  /** On another site: recorded as not read, never searched. */
+  /** On another site: read only when the link names the statement exactly. */
   elsewhere: boolean;
 }
 
@@ -122,7 +122,7 @@ export interface StatementReadOptions {
 /**
  * Reads up to MAX_STATEMENTS statements: the best privacy statement and the best cookie statement
  * first (the cookie statement is where trackers are named), then the rest, including statements the
- * read ones link to. Exact statement links left unread (the cap, another site, a document) are
+ * read ones link to. Exact statement links left unread (the cap, a document) are
  * recorded as not read, so a tracker missing from the others is never concluded undisclosed. Never
  * throws: a page that cannot be read is recorded with the reason.
  */
@@ -143,7 +143,9 @@ export async function readStatements(
   const readKinds = new Set<StatementKind>();
   const readPages = new Set<string>();
   const take = () => {
-    const fresh = pool.filter((c) => !c.elsewhere && !NOT_A_PAGE.test(new URL(c.url).pathname));
+    // Another site only when the link names the statement exactly: the municipality's statement on a
+    // shared or regional host ("Privacyverklaring" → www.regio.nl/privacy), never a page that merely mentions privacy.
+    const fresh = pool.filter((c) => (!c.elsewhere || c.exact) && !NOT_A_PAGE.test(new URL(c.url).pathname));
     const pick = (!readKinds.has('cookie') && fresh.find((c) => c.kind === 'cookie')) || (!readKinds.has('privacy') && fresh.find((c) => c.kind === 'privacy')) || fresh[0];
     if (pick) pool.splice(pool.indexOf(pick), 1);
     return pick;
@@ -178,9 +180,7 @@ export async function readStatements(
   // Statement links left unread: a tracker they might name must not be called undisclosed.
   for (const c of pool) {
     if (!c.exact) continue;
-    const why = c.elsewhere
-      ? `not read: on another site (${new URL(c.url).hostname})`
-      : NOT_A_PAGE.test(new URL(c.url).pathname)
+    const why = NOT_A_PAGE.test(new URL(c.url).pathname)
         ? 'not read: a document, not a web page'
         : signal?.aborted
           ? 'not read: the scan was stopped'
