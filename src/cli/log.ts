@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { escapeControls } from '../util/escape-controls.js';
 
 export interface LoggerOptions {
   /** JSON lines appended here, from `level` (default info) up */
@@ -116,7 +117,7 @@ function errorMessage(v: unknown): string | undefined {
 }
 
 function formatValue(v: unknown): string {
-  if (typeof v === 'string') return /^[^\s"'=\\\x00-\x1f\x7f-\x9f]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
+  if (typeof v === 'string') return /^[^\s"'=\\\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
   if (typeof v === 'object' && v !== null) return escapeControls(JSON.stringify(v));
   return String(v);
 }
@@ -127,6 +128,4 @@ function oneLine(s: string): string {
   return escapeControls(s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/\t/g, ' '));
 }
 
-function escapeControls(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+

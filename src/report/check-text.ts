@@ -5,6 +5,8 @@
 import type { DisclosureStatus, VerdictId } from '../classify/types.js';
 import type { PhaseName } from '../observe/types.js';
 import type { FindingEvidence } from '../store/evidence.js';
+import { escapeControls, hexEscape } from '../util/escape-controls.js';
+import { evidenceOfVerdict, verdictTrackerRefs } from './verdict-trackers.js';
 import { isReportedTracker, type SiteResult, type TrackerSeen } from '../store/results.js';
 import {
   GRADE_MEANING,
@@ -120,14 +122,8 @@ export interface CheckInput {
 
 // Unicode bidi controls and line separators as well as C0/C1: a URL or cookie name must not reorder or
 // split what the terminal shows, let alone send escape sequences to it.
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const CONTROL_BUT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-
-/** Text a website controls (URLs, cookie names, button texts), safe for one line of a terminal. */
-export function escapeControls(s: string): string {
-  return s.replace(CONTROL, hex);
-}
+const hex = hexEscape;
 
 /** JSON.stringify leaves C1 controls, DEL and bidi marks raw; as \u escapes the document means the same and a terminal stays safe. */
 function safeJson(value: unknown): string {
@@ -394,32 +390,6 @@ const WIDTH = 100;
 // ---------------------------------------------------------------------------------------------------
 // Shared pieces
 
-/** The findings a verdict rests on, in scan order. */
-export function evidenceOfVerdict(evidence: readonly FindingEvidence[], verdictId: string): FindingEvidence[] {
-  return evidence.filter((f) => f.verdicts.includes(verdictId));
-}
-
-/**
- * The trackers a verdict names, with ids for tracker-specific advice. Verdicts store names only; the
- * findings they cite carry the ids, and the site's tracker lists cover a verdict without evidence rows.
- */
-function trackerRefs(site: SiteResult, evidence: readonly FindingEvidence[], verdict: SiteResult['verdicts'][number]): TrackerRef[] {
-  const refs = new Map<string, TrackerRef>();
-  for (const f of evidenceOfVerdict(evidence, verdict.id)) {
-    if (!refs.has(f.trackerName)) refs.set(f.trackerName, { id: f.trackerId, name: f.trackerName, organisation: f.organisation, country: f.country });
-  }
-  const seen = PHASES.flatMap((p) => site.trackers[p]);
-  for (const name of verdict.trackers) {
-    if (refs.has(name)) continue;
-    const t = seen.find((s) => s.name === name);
-    refs.set(name, t ? { id: t.id, name: t.name, organisation: t.organisation, country: t.country } : { id: name, name, organisation: '' });
-  }
-  // In the verdict's own order, so the advice follows the summary.
-  const ordered = verdict.trackers.map((n) => refs.get(n)).filter((r): r is TrackerRef => r !== undefined);
-  for (const r of refs.values()) if (!ordered.includes(r)) ordered.push(r);
-  return ordered;
-}
-
 /**
  * Reported trackers seen before consent that no verdict about consent cites: embeds, fonts, maps and
  * the like. A font the privacy statement leaves out is still a third party before consent.
@@ -632,7 +602,7 @@ export function checkText(input: CheckInput): string {
   } else {
     out.push(w.problems(verdicts.length));
     verdicts.forEach((v, i) => {
-      const refs = trackerRefs(site, evidence, v);
+      const refs = verdictTrackerRefs(site, evidence, v);
       out.push('', `${i + 1}. ${verdictTitle(v.id, lang)}  [${v.id}]`);
       out.push(...wrap(escapeControls(verdictSummary(v.id, refs, lang, v.explanation)), '   '));
       out.push(`   ${w.evidence}`);
@@ -776,7 +746,7 @@ export function checkDocument(input: CheckInput): CheckDocument {
     gradeMeaning: site.grade ? (GRADE_MEANING[site.grade]?.[lang] ?? null) : null,
     lang,
     verdicts: site.verdicts.map((v) => {
-      const refs = trackerRefs(site, evidence, v);
+      const refs = verdictTrackerRefs(site, evidence, v);
       return {
         id: v.id,
         title: verdictTitle(v.id, lang),
@@ -839,3 +809,6 @@ export function checkDocument(input: CheckInput): CheckDocument {
 export function checkJson(input: CheckInput): string {
   return `${safeJson(checkDocument(input))}\n`;
 }
+
+// Where the terminal escaping and a verdict's evidence live; re-exported for the check command and its tests.
+export { escapeControls, evidenceOfVerdict };

@@ -114,6 +114,13 @@ describe('createLogger: stderr', () => {
     expect(line).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
   });
 
+  it('shows text-reordering characters from websites as codes, never raw', () => {
+    const { chunks, stream } = fakeStderr();
+    const { logger } = createLogger({ quiet: false, tty: false, stderr: stream });
+    logger.warn({ cookie: '_fbp\u202Egnp.exe' }, 'cookie \u2066name');
+    expect((chunks[0] ?? '').slice(9)).toBe(String.raw`WARN  cookie \u2066name cookie="_fbp\u202egnp.exe"` + '\n');
+  });
+
   it('shows only errors when quiet', () => {
     const { chunks, stream } = fakeStderr(true);
     const { logger } = createLogger({ quiet: true, tty: true, color: false, stderr: stream });

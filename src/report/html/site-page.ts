@@ -1,7 +1,7 @@
 import type { PhaseName } from '../../observe/types.js';
 import type { FindingEvidence, PhaseOverview } from '../../store/evidence.js';
-import type { TrackerSeen } from '../../store/results.js';
-import { GRADE_MEANING, PHASE_LABEL, verdictAdvice, verdictSummary, verdictTitle, verdictWhy, type Lang, type TrackerRef } from '../advice.js';
+import { GRADE_MEANING, PHASE_LABEL, verdictAdvice, verdictSummary, verdictTitle, verdictWhy, type Lang } from '../advice.js';
+import { verdictTrackerRefs } from '../verdict-trackers.js';
 import { accountKindLabel } from './accounts-page.js';
 import { html, safeHref, type Html } from './escape.js';
 import { formatDate, STRINGS, type Strings } from './i18n.js';
@@ -62,15 +62,6 @@ function evidenceList(items: FindingEvidence[], s: Strings, lang: Lang, withPhas
   return html`<ul class="evidence-list">${shown.map((e) => evidenceLine(e, s, lang, withPhase))}${more > 0 ? html`<li class="muted">${s.moreEvidence(more)}</li>` : ''}</ul>`;
 }
 
-/** The trackers a verdict names, with owners, from the phases' tracker lists. */
-function trackerRefs(names: string[], trackers: Record<PhaseName, TrackerSeen[]>): TrackerRef[] {
-  const all = PHASES.flatMap((p) => trackers[p]);
-  return names.map((name) => {
-    const t = all.find((x) => x.name === name);
-    return t ? { id: t.id, name: t.name, organisation: t.organisation, country: t.country } : { id: name, name, organisation: '' };
-  });
-}
-
 function verdictsSection(row: LeagueRow, details: SiteDetails, s: Strings, lang: Lang): Html {
   const r = row.result;
   if (r.status !== 'ok') {
@@ -79,7 +70,7 @@ function verdictsSection(row: LeagueRow, details: SiteDetails, s: Strings, lang:
   if (!r.verdicts.length) return html`<h2>${s.verdictsTitle}</h2><p>${s.noVerdicts}</p>`;
   return html`<h2>${s.verdictsTitle}</h2>
 ${r.verdicts.map((v) => {
-  const refs = trackerRefs(v.trackers, r.trackers);
+  const refs = verdictTrackerRefs(r, details.evidence, v);
   const cited = details.evidence.filter((e) => e.verdicts.includes(v.id));
   const mild = v.id === 'analytics_before_consent' || v.id === 'no_reject_on_first_layer';
   return html`<section class="verdict${mild ? ' mild' : ''}" id="verdict-${v.id}">
