@@ -130,6 +130,8 @@ const reported = (ts: TrackerSeen[]) => ts.filter(isReportedTracker);
  */
 export const handsDataToThirdParty = (t: TrackerSeen): boolean => t.source === 'rules' && t.seriousness >= 2;
 const hasVerdict = (r: SiteResult, id: string) => r.verdicts.some((v) => v.id === id);
+/** The reject click took (SiteResult's reject success is refusalTook): "after reject" can be said of it. */
+const refused = (r: SiteResult) => r.consent.reject?.action === 'reject' && r.consent.reject.success;
 const sawGoogleAnalytics = (r: SiteResult, phases: PhaseName[]) =>
   phases.some((p) => r.trackers[p].some((t) => t.id === 'google-analytics' && t.source === 'rules'));
 const ALL_PHASES: PhaseName[] = ['pre', 'accept', 'reject'];
@@ -214,7 +216,7 @@ function summaryOf(run: RunResults): Summary {
     failed: run.results.filter((r) => r.status === 'failed').length,
     interrupted: run.results.filter((r) => r.status === 'interrupted').length,
     unjudged: run.results.filter((r) => r.status === 'ok' && !judged(r)).length,
-    refused: ok.filter((r) => r.consent.reject?.action === 'reject' && r.consent.reject.success).length,
+    refused: ok.filter(refused).length,
     verdicts,
     googleAnalytics: {
       any: ok.filter((r) => sawGoogleAnalytics(r, ALL_PHASES)).length,
@@ -233,7 +235,7 @@ function trendOf(run: RunResults): TrendPoint {
     startedAt: run.startedAt,
     status: run.status,
     ok: ok.length,
-    refused: ok.filter((r) => r.consent.reject?.action === 'reject' && r.consent.reject.success).length,
+    refused: ok.filter(refused).length,
     failed: run.results.filter((r) => r.status === 'failed').length,
     trackingBeforeConsent: ok.filter((r) => hasVerdict(r, 'tracking_before_consent')).length,
     analyticsBeforeConsent: ok.filter((r) => hasVerdict(r, 'analytics_before_consent')).length,

@@ -80,17 +80,19 @@ function checkOutDir(out: string, dbPath: string | undefined): void {
 export function writeReport(db: Database, o: ReportOptions): ReportResult {
   const available = runsWithSiteScans(db);
   if (!available.length) throw new ReportError('no run in the database has a finished site scan yet; run cookiewatch scan first');
+  // Each run's record and planned list, read once.
+  const info = new Map(available.map((r) => [r.id, { run: getRun(db, r.id), planned: plannedUrlsOfRun(db, r.id) }]));
   // Trends and changes compare runs of the same list: a run from --list by its list, a run of URLs
   // given on the command line (or a check kept with --db) by exactly those URLs. So a one-site check in
   // the nightly database, or a scan of another list, is no step in the list's history.
   const listKey = (id: number) => {
-    const source = getRun(db, id)?.listSource;
-    return source !== undefined ? `list:${source}` : `urls:${[...plannedUrlsOfRun(db, id)].sort().join(' ')}`;
+    const { run, planned } = info.get(id)!;
+    return run?.listSource !== undefined ? `list:${run.listSource}` : `urls:${[...planned].sort().join(' ')}`;
   };
   // By default the newest run made from a list: the league table, not the check someone ran since.
-  const fromLists = available.filter((r) => getRun(db, r.id)?.listSource !== undefined);
+  const fromLists = available.filter((r) => info.get(r.id)!.run?.listSource !== undefined);
   const chosen = o.runId ?? (fromLists.at(-1) ?? available.at(-1)!).id;
-  if (!available.some((r) => r.id === chosen)) {
+  if (!info.has(chosen)) {
     throw new ReportError(getRun(db, chosen) ? `run ${chosen} has no finished site scans; there is nothing to report` : `no run ${chosen} in the database`);
   }
   const out = resolve(o.out);
@@ -103,8 +105,8 @@ export function writeReport(db: Database, o: ReportOptions): ReportResult {
       id: r.id,
       startedAt: r.startedAt,
       status: r.status,
-      phases: phasesOfRun(getRun(db, r.id)),
-      planned: plannedUrlsOfRun(db, r.id),
+      phases: phasesOfRun(info.get(r.id)!.run),
+      planned: info.get(r.id)!.planned,
       results: siteResultsOfRun(db, r.id),
     }));
   const model = reportModel(runs, chosen);
