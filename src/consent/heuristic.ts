@@ -147,7 +147,10 @@ export function pickButton(b: PageBanner, role: PageButton['role']): PageButton 
   return list[0];
 }
 
-/** Waits until the element's box is unchanged for settleMs (some CMPs drop a click made while they slide in). */
+/**
+ * Waits until the element's box is unchanged for settleMs (some CMPs drop a click made while they slide in).
+ * A pinned banner parked outside the viewport has not slid in yet, however still it holds.
+ */
 export async function waitStable(frame: Frame, id: number, run: Run, t: Timings): Promise<void> {
   const until = Math.min(Date.now() + t.stableMaxMs, run.deadline);
   let last = '';
@@ -155,8 +158,11 @@ export async function waitStable(frame: Frame, id: number, run: Run, t: Timings)
   while (Date.now() < until) {
     const rect = await callApi(frame, 'rect', [id], 1000);
     if (rect === undefined || rect === null) return;
-    const key = rect.map((v) => Math.round(v)).join(',');
-    if (key !== last) {
+    const key = rect.slice(0, 4).map((v) => Math.round(Number(v))).join(',');
+    if (rect[4]) {
+      last = '';
+      since = Date.now();
+    } else if (key !== last) {
       last = key;
       since = Date.now();
     } else if (Date.now() - since >= t.settleMs) {

@@ -60,7 +60,8 @@ export interface ConsentPageApi {
   scan(): PageScan;
   visible(id: number): boolean;
   anyVisible(ids: number[]): boolean;
-  rect(id: number): [number, number, number, number] | null;
+  /** The element's box, and whether it is fixed yet outside the viewport: parked before sliding in. */
+  rect(id: number): [number, number, number, number, boolean] | null;
   get(id: number): Element | null;
   checked(id: number): boolean | null;
   toggleTarget(id: number): number | null;
@@ -441,7 +442,12 @@ export function installConsentPage(data: PageData, makeTools: (v: CompiledVocabu
       const el = registry.get(id);
       if (!el || !el.isConnected) return null;
       const r = el.getBoundingClientRect();
-      return [r.x, r.y, r.width, r.height];
+      let pinned = false;
+      for (let a: Element | null = el; a && !pinned; a = parentOf(a)) {
+        pinned = getComputedStyle(a).position === 'fixed';
+      }
+      const inView = r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth;
+      return [r.x, r.y, r.width, r.height, pinned && !inView];
     },
     get: (id) => registry.get(id) ?? null,
     checked: (id) => {
