@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BrowserNotFoundError } from '../browser/find.js';
+import { escapeControls } from '../util/escape-controls.js';
 import { toolVersion } from '../util/package-info.js';
 import { checkCommand } from './check.js';
 import { EXIT_TOOL, EXIT_USAGE, UsageError } from './errors.js';
@@ -9,6 +10,10 @@ import { reclassifyCommand } from './reclassify.js';
 import { reportCommand } from './report.js';
 import { scanCommand } from './scan.js';
 
+// Commander quotes a bad argument as typed: its control characters are escaped so it cannot drive the terminal;
+// commander's own line breaks (a suggestion on the next line) stay.
+const outputError = (str: string, write: (s: string) => void) => write(str.split('\n').map(escapeControls).join('\n'));
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -17,7 +22,8 @@ export function buildProgram(): Command {
     .version(toolVersion())
     // Inherited by the commands below: commander errors become exit code 2, not process.exit(1).
     .exitOverride()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError });
   program.addCommand(scanCommand());
   program.addCommand(reclassifyCommand());
   program.addCommand(diffCommand());
@@ -25,7 +31,7 @@ export function buildProgram(): Command {
   program.addCommand(reportCommand());
   program.addCommand(checkCommand());
   // addCommand does not pass settings down; every command must throw instead of exiting.
-  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
+  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError });
   return program;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InvalidUrlError, normaliseStartUrl } from '../observe/url.js';
 import { DEFAULT_BATCH_OPTIONS } from '../scan/run.js';
 import { DEFAULT_VISIT_OPTIONS } from '../scan/visit.js';
+import { escapeControls } from '../util/escape-controls.js';
 import { UsageError } from './errors.js';
 
 /** Commander parser for a whole number of milliseconds within bounds. */
@@ -23,7 +24,7 @@ export function phasesOption(raw: string): Array<(typeof PHASES)[number]> {
   if (names.length === 0) throw new InvalidArgumentError('Name at least one phase: pre, accept, reject.');
   const out: Array<(typeof PHASES)[number]> = [];
   for (const n of names) {
-    if (!(PHASES as readonly string[]).includes(n)) throw new InvalidArgumentError(`Unknown phase "${n}"; phases are pre, accept, reject.`);
+    if (!(PHASES as readonly string[]).includes(n)) throw new InvalidArgumentError(`Unknown phase "${escapeControls(n)}"; phases are pre, accept, reject.`);
     if (!out.includes(n as (typeof PHASES)[number])) out.push(n as (typeof PHASES)[number]);
   }
   return out;

@@ -45,7 +45,8 @@ export function parseSiteList(text: string): ParsedList {
   // One line end from here on, so every line count below is a count of '\n'.
   const src = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const first = firstContentLine(src);
-  const delimiter = first === undefined ? undefined : headerDelimiter(first.text);
+  // A first line that is a URL is the first site, also when its path has ",url" in it (?fields=title,url).
+  const delimiter = first === undefined || isStartUrl(textValue(first.text)) ? undefined : headerDelimiter(first.text);
   const collector = new SiteCollector(delimiter === undefined ? 'text' : 'csv');
   if (delimiter === undefined) parseText(src, collector);
   else parseCsv(src, delimiter, collector);
@@ -103,6 +104,15 @@ function firstContentLine(src: string): { text: string } | undefined {
   return undefined;
 }
 
+function isStartUrl(value: string): boolean {
+  try {
+    normaliseStartUrl(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The delimiter under which the line is a header with a `url` field, or undefined for plain text.
  * When several qualify (a lone `url` column), the one giving the most fields wins; ties go to ','.
@@ -125,12 +135,16 @@ function parseText(src: string, out: SiteCollector): void {
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     if (isSkippable(raw)) continue;
-    // A '#' right after whitespace starts a comment; one inside a URL is a fragment and stays.
-    const value = raw.replace(/\s#.*$/, '').trim();
+    const value = textValue(raw);
     if (!value) continue;
     if (/\s/.test(value)) out.problem(i + 1, TEXT_MULTI_VALUE, raw);
     else out.add(i + 1, value, raw);
   }
+}
+
+/** A text line's value: a '#' right after whitespace starts a comment; one inside a URL is a fragment and stays. */
+function textValue(raw: string): string {
+  return raw.replace(/\s#.*$/, '').trim();
 }
 
 // ---- CSV ----

@@ -7,9 +7,19 @@ import type { Party } from './types.js';
  * IP addresses and single labels (`localhost`) are their own domain.
  */
 export function registrableDomain(host: string): string {
-  const clean = host.replace(/^\[|\]$/g, '').replace(/\.$/, '').replace(/^\./, '').toLowerCase();
+  const clean = trimDots(host.replace(/^\[|\]$/g, '')).toLowerCase();
   const domain = getDomain(clean, { allowPrivateDomains: true });
   return domain ?? clean;
+}
+
+/** Without leading and trailing dots, all of them: with one left, "a.nl.." and "a.nl" were different parties.
+ * A loop, as /\.+$/ is quadratic on a long run of dots. */
+function trimDots(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '.') start++;
+  while (end > start && s[end - 1] === '.') end--;
+  return s.slice(start, end);
 }
 
 /** Host of a URL, lower case, without port; empty for URLs without a host (data:, about:). */
