@@ -102,6 +102,9 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
       headless: opts.headless ?? true,
       chromiumSandbox: !isRoot,
       args: chromiumArgs(opts, isRoot),
+      // A visitor's browser blocks pop-ups not opened by a click; Playwright's default lets them all
+      // through, and the traffic of a pop-up no visitor would see must not count against a site.
+      ignoreDefaultArgs: ['--disable-popup-blocking'],
       // The scan decides what a signal means (finish the sites in flight, record them); Playwright's
       // default would kill the browser under them.
       handleSIGINT: false,
@@ -149,6 +152,8 @@ export async function newVisitorContext(
     viewport: { ...VIEWPORT },
     userAgent: opts.userAgent ?? launched.userAgent,
     ignoreHTTPSErrors: opts.ignoreHttpsErrors ?? false,
+    // Nothing a site sends is written to our disk: a download is refused (and a start URL that is one fails).
+    acceptDownloads: false,
   });
 }
 

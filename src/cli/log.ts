@@ -117,7 +117,7 @@ function errorMessage(v: unknown): string | undefined {
 }
 
 function formatValue(v: unknown): string {
-  if (typeof v === 'string') return /^[^\s"'=\\\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
+  if (typeof v === 'string') return /^[^\s"'=\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
   if (typeof v === 'object' && v !== null) return escapeControls(JSON.stringify(v));
   return String(v);
 }

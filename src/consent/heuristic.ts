@@ -223,7 +223,9 @@ export async function confirmGone(fb: FrameBanner, run: Run, t: Timings): Promis
 }
 
 function clickOf(fb: FrameBanner, text: string, layer: 1 | 2, role: ConsentClick['role']): ConsentClick {
-  return { text: text.slice(0, 200) || `(${role} button without text)`, frameUrl: fb.frame.url(), layer, role };
+  // The text comes from the page's own context, whose built-ins a site can replace: keep only a string.
+  const label = typeof text === 'string' ? text.slice(0, 200) : '';
+  return { text: label || `(${role} button without text)`, frameUrl: fb.frame.url(), layer, role };
 }
 
 /** Clicks a button and records it (recorded only once the click went through). */

@@ -1,4 +1,5 @@
 import type { RunRow, SiteResult } from '../store/index.js';
+import { safeJson } from '../util/escape-controls.js';
 import { toolVersion } from '../util/package-info.js';
 import { EXPORT_SCHEMA_VERSION, ExportDocumentSchema, type ExportDocument } from './schema.js';
 
@@ -49,7 +50,8 @@ export function exportDocument(
 
 /** The JSON export as text: the validated document, indented, with a final newline. */
 export function exportJson(run: RunRow, sites: SiteResult[], exportedAt: string, tool?: ExportTool): string {
-  return `${JSON.stringify(exportDocument(run, sites, exportedAt, tool), null, 2)}\n`;
+  // Site text (link texts, snippets, button labels) may carry C1 or bidi controls: escaped, same JSON.
+  return `${safeJson(exportDocument(run, sites, exportedAt, tool))}\n`;
 }
 
 function siteOf(s: SiteResult) {

@@ -31,6 +31,9 @@ interface Hop {
   obs: RequestObservation;
 }
 
+/** More requests than this in one phase is a flood, not a web page: the rest are counted, not kept. */
+export const MAX_REQUESTS_PER_PHASE = 20_000;
+
 export interface NetworkCollectorOptions {
   phaseStart: number;
   storeValues: boolean;
@@ -51,6 +54,16 @@ export class NetworkCollector {
   private lastRequestAt: number;
   private pageIndex = 0;
   private readonly now: () => number;
+  private readonly popupHops = new WeakMap<object, Hop>();
+  private popupCount = 0;
+  /** Requests not kept because the phase already had MAX_REQUESTS_PER_PHASE. */
+  dropped = 0;
+
+  private full(): boolean {
+    if (this.order.length < MAX_REQUESTS_PER_PHASE) return false;
+    this.dropped++;
+    return true;
+  }
 
   constructor(private readonly opts: NetworkCollectorOptions) {
     this.now = opts.now ?? Date.now;
@@ -99,6 +112,7 @@ export class NetworkCollector {
       this.lastRequestAt = t;
     }
     if (!hops) {
+      if (this.full()) return;
       hops = [];
       this.hops.set(e.requestId, hops);
     }
@@ -193,6 +207,51 @@ export class NetworkCollector {
       const domain = obs.host ? registrableDomain(obs.host) : '';
       return { ...obs, domain, party: partyOf(obs.host, siteDomain) };
     });
+  }
+
+  /**
+   * A request of a pop-up window the page opened, as Playwright reports it (a pop-up is a page of
+   * its own, outside this collector's CDP session). Its traffic belongs to the phase like any other.
+   * A redirect arrives as a new request carrying `redirectedFrom`.
+   */
+  popupRequest(key: object, r: { url: string; method: string; resourceType: string; frameUrl?: string; redirectedFrom?: object }): void {
+    const t = this.now();
+    const prev = r.redirectedFrom ? this.popupHops.get(r.redirectedFrom) : undefined;
+    if (!prev && this.full()) return;
+    if (prev) prev.obs.redirectedTo = r.url;
+    else this.lastRequestAt = t;
+    const requestId = prev ? prev.obs.requestId : `popup-${++this.popupCount}`;
+    const obs: RequestObservation = {
+      requestId,
+      hop: prev ? prev.obs.hop + 1 : 0,
+      pageIndex: this.pageIndex,
+      url: r.url,
+      method: r.method,
+      resourceType: r.resourceType.toLowerCase(),
+      isMainFrame: false,
+      initiator: { type: 'popup' },
+      timeMs: t - this.opts.phaseStart,
+      host: hostOf(r.url),
+      domain: '',
+      party: 'first-party',
+    };
+    const frameUrl = r.resourceType === 'document' ? r.url : r.frameUrl;
+    if (frameUrl) obs.frameUrl = frameUrl;
+    const hop = { obs };
+    this.popupHops.set(key, hop);
+    this.order.push(hop);
+  }
+
+  popupResponse(key: object, status: number, mimeType: string | undefined): void {
+    const hop = this.popupHops.get(key);
+    if (!hop) return;
+    hop.obs.status = status;
+    if (mimeType) hop.obs.mimeType = mimeType;
+  }
+
+  popupFailed(key: object, errorText: string): void {
+    const hop = this.popupHops.get(key);
+    if (hop) hop.obs.failure = errorText;
   }
 
   httpCookieEvents(): CookieSetEvent[] {

@@ -87,6 +87,9 @@ export interface ScriptCookieCollectorOptions {
   now?: () => number;
 }
 
+/** More cookie writes than this in one phase is a loop, not a site: the rest are counted, not kept. */
+export const MAX_COOKIE_WRITES = 20_000;
+
 /** Cookies written by scripts (document.cookie and CookieStore), in every frame of a context. */
 export class ScriptCookieCollector {
   private readonly events: CookieSetEvent[] = [];
@@ -97,8 +100,15 @@ export class ScriptCookieCollector {
     await context.addInitScript(cookieWriteProbe, BINDING);
   }
 
+  /** Writes not kept because the phase already had MAX_COOKIE_WRITES (a script writing in a loop). */
+  dropped = 0;
+
   private onWrite(p: ScriptCookieWrite): void {
     if (!p || typeof p.line !== 'string' || typeof p.documentUrl !== 'string') return;
+    if (this.events.length >= MAX_COOKIE_WRITES) {
+      this.dropped++;
+      return;
+    }
     const t = (this.opts.now ?? Date.now)();
     const parsed = parseCookieWrite(p.line, p.documentUrl, t);
     if (!parsed) return;

@@ -15,7 +15,7 @@ function readFrameStorage(): FrameStorage {
   for (const kind of ['localStorage', 'sessionStorage'] as const) {
     try {
       const s = window[kind];
-      for (let i = 0; i < s.length; i++) {
+      for (let i = 0; i < Math.min(s.length, 10_000); i++) {
         const k = s.key(i);
         if (k !== null) entries.push([kind, k, s.getItem(k) ?? '']);
       }
@@ -45,7 +45,12 @@ export class StorageCollector {
     if (!/^https?:/.test(url)) return;
     const result = await withTimeout(frame.evaluate(readFrameStorage), this.opts.frameTimeoutMs ?? 2000);
     if (!result) return;
-    for (const [kind, key, value] of result.entries) {
+    // The page's own scripts can replace Storage methods: keep only what is really a string.
+    if (typeof result.origin !== 'string' || !Array.isArray(result.entries)) return;
+    for (const entry of result.entries) {
+      if (!Array.isArray(entry)) continue;
+      const [kind, key, value] = entry;
+      if ((kind !== 'localStorage' && kind !== 'sessionStorage') || typeof key !== 'string' || typeof value !== 'string') continue;
       const id = `${kind}\u0000${result.origin}\u0000${key}`;
       const prev = this.seen.get(id);
       // Keep the page where an entry was first seen, with its latest value.

@@ -195,6 +195,21 @@ export interface PhaseObservations {
   consent: ConsentObservation;
   signals: ConsentSignals;
   screenshots: Screenshot[];
+  /** What the page did besides loading: dialogs, pop-ups, downloads, a crash. Absent in older scans. */
+  events?: PageEvent[];
+}
+
+export type PageEventKind = 'dialog' | 'popup' | 'download' | 'crash' | 'unresponsive' | 'overflow';
+
+/** Something a page did to the visitor (or itself) that a scan records but does not judge. */
+export interface PageEvent {
+  kind: PageEventKind;
+  /** Index of the page visit it happened during. */
+  pageIndex: number;
+  /** Milliseconds since the phase started. */
+  timeMs: number;
+  /** Dialog type and message, pop-up or download URL, or what went wrong; at most 300 characters. */
+  detail: string;
 }
 
 export interface SiteInput {

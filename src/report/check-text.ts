@@ -5,7 +5,7 @@
 import type { DisclosureStatus, VerdictId } from '../classify/types.js';
 import type { PhaseName } from '../observe/types.js';
 import type { FindingEvidence } from '../store/evidence.js';
-import { escapeControls, hexEscape } from '../util/escape-controls.js';
+import { escapeControls, hexEscape, safeJson } from '../util/escape-controls.js';
 import { evidenceOfVerdict, verdictTrackerRefs } from './verdict-trackers.js';
 import { isReportedTracker, type SiteResult, type TrackerSeen } from '../store/results.js';
 import {
@@ -122,13 +122,9 @@ export interface CheckInput {
 
 // Unicode bidi controls and line separators as well as C0/C1: a URL or cookie name must not reorder or
 // split what the terminal shows, let alone send escape sequences to it.
-const CONTROL_BUT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_BUT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const hex = hexEscape;
 
-/** JSON.stringify leaves C1 controls, DEL and bidi marks raw; as \u escapes the document means the same and a terminal stays safe. */
-function safeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, hex);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Words

@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/types.js';
 import type { PhaseObservations, SiteScanResult } from '../observe/types.js';
+import { escapeControls } from '../util/escape-controls.js';
 
 /** Counts a reader checks first: how much happened, and how much of it went to other parties. */
 export interface PhaseCounts {
@@ -23,10 +24,26 @@ export function phaseCounts(p: PhaseObservations): PhaseCounts {
   };
 }
 
+/** What a user can do about a failure, when there is something: a certificate the browser does not trust. */
+function failureHint(r: SiteScanResult): string {
+  return r.failureClass === 'tls' && /ERR_CERT_/.test(r.failureMessage ?? '')
+    ? ' (the browser does not trust its certificate; for a test or intranet site: --ignore-https-errors)'
+    : '';
+}
+
+// Button texts, CMP names and URLs come from the site: no escape sequence of theirs reaches the terminal.
 /** A few lines per site for the terminal. */
 export function siteSummary(r: SiteScanResult, c?: Classification): string {
+  return escapeControlsPerLine(summaryLines(r, c));
+}
+
+function escapeControlsPerLine(text: string): string {
+  return text.split('\n').map(escapeControls).join('\n');
+}
+
+function summaryLines(r: SiteScanResult, c?: Classification): string {
   const label = r.site.name ? `${r.site.name} (${r.site.url})` : r.site.url;
-  if (r.status !== 'ok') return `✗ ${label}\n    ${r.status} (${r.failureClass ?? 'unknown'}): ${r.failureMessage ?? ''}`;
+  if (r.status !== 'ok') return `✗ ${label}\n    ${r.status} (${r.failureClass ?? 'unknown'}): ${r.failureMessage ?? ''}${failureHint(r)}`;
   const lines = [`✓ ${label}${c ? `  grade ${c.grade}` : ''}`];
   for (const v of c?.verdicts ?? []) lines.push(`    ! ${v.id}: ${v.explanation}`);
   const classification = c;
@@ -48,6 +65,10 @@ export function siteSummary(r: SiteScanResult, c?: Classification): string {
 
 /** What happened with the banner, in one line: which CMP, what was clicked, whether it took. */
 export function consentLine(p: PhaseObservations): string {
+  return escapeControls(consentWords(p));
+}
+
+function consentWords(p: PhaseObservations): string {
   const c = p.consent;
   if (!c.bannerFound) return c.action === 'none' ? 'banner: none seen' : `banner: none found, nothing to ${c.action}`;
   const who = c.cmp && c.cmp !== 'heuristic' ? `${c.cmp} (autoconsent)` : 'home-made (heuristic)';
@@ -70,10 +91,14 @@ export function siteLabel(s: { code?: string | undefined; name?: string | undefi
 
 /** One line per site, for list scans: what a reader of a nightly cron mail scans down. */
 export function siteLine(r: SiteScanResult, c?: Classification): string {
+  return escapeControls(siteLineText(r, c));
+}
+
+function siteLineText(r: SiteScanResult, c?: Classification): string {
   const label = siteLabel(r.site);
   const tries = r.attempts && r.attempts > 1 ? `, ${r.attempts} attempts` : '';
   if (r.status === 'interrupted') return `… ${label}  ${r.failureMessage ?? 'interrupted'}`;
-  if (r.status !== 'ok') return `✗ ${label}  ${r.status} (${r.failureClass ?? 'unknown'}${tries}): ${r.failureMessage ?? ''}`;
+  if (r.status !== 'ok') return `✗ ${label}  ${r.status} (${r.failureClass ?? 'unknown'}${tries}): ${r.failureMessage ?? ''}${failureHint(r)}`;
   // Seriousness 2 and up: what the end-of-run summary counts as trackers before consent.
   const serious = (phase: string) =>
     [...new Set((c?.findings ?? []).filter((f) => f.phase === phase && f.source === 'rules' && f.seriousness >= 2).map((f) => f.trackerName))]

@@ -5,11 +5,12 @@ export type FailureClass =
   | 'http-status'
   | 'connection'
   | 'browser-crash'
+  | 'page-crash'
   | 'navigation'
   | 'bad-url';
 
 export const FAILURE_CLASSES: readonly FailureClass[] = [
-  'dns', 'tls', 'timeout', 'http-status', 'connection', 'browser-crash', 'navigation', 'bad-url',
+  'dns', 'tls', 'timeout', 'http-status', 'connection', 'browser-crash', 'page-crash', 'navigation', 'bad-url',
 ];
 
 /** Sorts a navigation error (Chromium's net::ERR_… names, Playwright's messages) into a failure class. */
@@ -18,8 +19,10 @@ export function classifyFailure(message: string): FailureClass {
   if (/^HTTP \d{3}\b/.test(m)) return 'http-status';
   if (/ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED|ERR_ADDRESS_UNREACHABLE.*DNS/.test(m)) return 'dns';
   if (/ERR_CERT_|ERR_SSL_|ERR_BAD_SSL|SSL_PROTOCOL|ERR_TLS/.test(m)) return 'tls';
-  if (/TIMEOUT|TIMED_OUT|SITE DEADLINE/.test(m)) return 'timeout';
-  if (/TARGET (PAGE, CONTEXT OR BROWSER )?(HAS BEEN )?CLOSED|BROWSER HAS DISCONNECTED|PAGE CRASHED|TARGET CRASHED|BROWSER CRASHED/.test(m))
+  if (/TIMEOUT|TIMED_OUT|SITE DEADLINE|STOPPED RESPONDING/.test(m)) return 'timeout';
+  // The page's renderer died (out of memory, killed): this site's page, not the whole browser.
+  if (/PAGE CRASHED|TARGET CRASHED|RENDERER PROCESS DIED/.test(m)) return 'page-crash';
+  if (/TARGET (PAGE, CONTEXT OR BROWSER )?(HAS BEEN )?CLOSED|BROWSER HAS DISCONNECTED|BROWSER CRASHED/.test(m))
     return 'browser-crash';
   if (/ERR_CONNECTION_|ERR_EMPTY_RESPONSE|ERR_SOCKET|ERR_NETWORK_CHANGED|ERR_ADDRESS_UNREACHABLE|ERR_INTERNET_DISCONNECTED/.test(m))
     return 'connection';
@@ -41,6 +44,8 @@ export function httpStatusMessage(status: number): string {
 export function isTransient(failureClass: string | undefined, message = ''): boolean {
   switch (failureClass) {
     case 'timeout':
+      // A script that froze the page will freeze it again.
+      return !/stopped responding/i.test(message);
     case 'connection':
     case 'browser-crash':
       return true;

@@ -19,7 +19,7 @@ import {
   type Database,
 } from '../store/index.js';
 import { toolVersion } from '../util/package-info.js';
-import { isTransient, retryDelayMs } from './failures.js';
+import { classifyFailure, isTransient, retryDelayMs } from './failures.js';
 import { scanSite, type SiteScanOptions, type StopReason } from './site.js';
 
 export interface BatchOptions {
@@ -272,7 +272,8 @@ async function attemptSite(
     if (opts.stop?.aborted) onStop();
     opts.stop?.addEventListener('abort', onStop, { once: true });
     if (opts.siteTimeoutMs > 0) timer = setTimeout(() => abort({ kind: 'deadline', ms: opts.siteTimeoutMs }), opts.siteTimeoutMs);
-    const scan = scanSite(lease.browser, site, opts, controller.signal);
+    // Whatever a site's content makes our own code throw is that site's failure, not the night's.
+    const scan = scanSite(lease.browser, site, opts, controller.signal).catch((err: unknown) => unexpected(site, err));
     const release = () => void lease.release();
     scan.then(release, release);
     // A scan whose browser calls still hang well after the abort is given up on, and so is its browser:
@@ -297,6 +298,21 @@ async function attemptSite(
     opts.stop?.removeEventListener('abort', onStop);
     lost?.removeEventListener('abort', onLost);
   }
+}
+
+function unexpected(site: SiteInput, err: unknown): SiteScanResult {
+  const now = new Date().toISOString();
+  const message = `cookiewatch could not finish this site: ${messageOf(err)}`;
+  return {
+    site,
+    startedAt: now,
+    endedAt: now,
+    status: 'failed',
+    failureClass: classifyFailure(message),
+    failureMessage: message,
+    siteDomain: new URL(site.url).hostname,
+    phases: [],
+  };
 }
 
 function abandoned(site: SiteInput, reason: StopReason): SiteScanResult {

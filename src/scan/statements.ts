@@ -92,8 +92,8 @@ export function statementCandidates(links: readonly PageLink[], pageUrl: string)
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return;
     if (DOWNLOAD.test(url.pathname)) return;
     url.hash = '';
-    const text = (link.text ?? '').replace(/\s+/g, ' ').trim();
-    const last = decodeURIComponent(url.pathname.replace(/\/+$/, '').split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').replace(/[-_]/g, ' ');
+    const text = (typeof link.text === 'string' ? link.text : '').replace(/\s+/g, ' ').trim();
+    const last = decodeSegment(url.pathname.replace(/\/+$/, '').split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').replace(/[-_]/g, ' ');
     const match = KINDS.find((k) => k.text.test(text) || k.url.test(url.pathname));
     if (!match) return;
     const candidate = {
@@ -297,4 +297,13 @@ function statementText(): string {
   walk(root);
   // The same marker as CUT outside: this function runs in the page and cannot see module constants.
   return out.join('') + (budget < 0 ? '\u0000cut' : '');
+}
+
+/** A path segment as words; `/actie-50%` or an old Latin-1 `/caf%E9` is not valid percent-encoding and stays as it is. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -1,15 +1,16 @@
-import type { BrowserContext, CDPSession, Page } from 'playwright';
+import type { BrowserContext, CDPSession, Dialog, Page, Request } from 'playwright';
 import { newVisitorContext, VIEWPORT, type LaunchedBrowser } from '../browser/launch.js';
 import { googleConsentMode } from '../observe/consent-mode.js';
 import { collectCookieJar } from '../observe/cookies.js';
-import { NetworkCollector } from '../observe/network.js';
+import { MAX_REQUESTS_PER_PHASE, NetworkCollector } from '../observe/network.js';
 import { registrableDomain, hostOf } from '../observe/party.js';
-import { ScriptCookieCollector } from '../observe/script-cookies.js';
+import { MAX_COOKIE_WRITES, ScriptCookieCollector } from '../observe/script-cookies.js';
 import { StorageCollector } from '../observe/storage.js';
 import { attachConsentEngine } from '../consent/index.js';
 import type {
   ConsentObservation,
   ConsentSignals,
+  PageEvent,
   PageVisit,
   PhaseName,
   PhaseObservations,
@@ -52,6 +53,18 @@ export interface PhaseResult {
   siteDomain: string;
 }
 
+/** Pop-ups beyond this many in one phase are closed at once: a page opening windows in a loop. */
+export const MAX_POPUPS = 5;
+/** How long a page may take to answer a trivial question before it counts as frozen. */
+export const RESPONSIVE_MS = 10_000;
+
+/** Thrown when the page's renderer died: the phase cannot go on, and the site is to blame. */
+class PageCrashed extends Error {
+  constructor() {
+    super('the page crashed: its renderer process died (out of memory, or killed)');
+  }
+}
+
 const NO_CONSENT: ConsentObservation = { action: 'none', bannerFound: false, secondLayer: false, clicks: [], success: false };
 
 /**
@@ -83,6 +96,13 @@ export async function visitPhase(
   let finalUrl: string | undefined;
   let error: string | undefined;
   let links: PageLink[] | undefined;
+  const events: PageEvent[] = [];
+  const addEvent = (kind: PageEvent['kind'], detail: string): PageEvent => {
+    const ev: PageEvent = { kind, pageIndex, timeMs: Date.now() - phaseStart, detail: clip(detail) };
+    if (events.length < 200) events.push(ev);
+    return ev;
+  };
+  let crashed = false;
 
   try {
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
@@ -93,13 +113,24 @@ export async function visitPhase(
     await scriptCookies.attach(context);
     const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
     const page = await context.newPage();
+    page.on('crash', () => {
+      crashed = true;
+      addEvent('crash', 'the renderer process of the page died');
+    });
+    watchPage(context, page, network, addEvent);
     cdp = await context.newCDPSession(page);
     await network.attach(cdp);
 
     const next = async (url: string, kind: PageVisit['kind'], answer?: (navigationStart: number) => Promise<void>) => {
       network.setPageIndex(pageIndex);
-      const visit = await visitPage(page, network, url, pageIndex, kind, phaseStart, opts, answer, signal);
+      const { frozen, ...visit } = await visitPage(page, network, url, pageIndex, kind, phaseStart, opts, answer, signal);
       pages.push(visit);
+      // A dead renderer makes every later step fail or see nothing: say so, rather than judge an empty page.
+      if (crashed) throw new PageCrashed();
+      if (frozen) {
+        addEvent('unresponsive', visit.error ?? 'the page stopped responding');
+        throw new Error(visit.error);
+      }
       if (!visit.error) await storage.collectPage(page, pageIndex);
       pageIndex++;
       return visit;
@@ -129,7 +160,11 @@ export async function visitPhase(
       signals = (await withTimeout(readConsentSignals(page), 3000)) ?? {};
     }
   } catch (err) {
-    error = messageOf(err);
+    error = crashed ? new PageCrashed().message : messageOf(err);
+  }
+  if (network.dropped > 0) addEvent('overflow', `${network.dropped} requests beyond the first ${MAX_REQUESTS_PER_PHASE} were not recorded`);
+  if (scriptCookies.dropped > 0) {
+    addEvent('overflow', `${scriptCookies.dropped} cookie writes by script beyond the first ${MAX_COOKIE_WRITES} were not recorded`);
   }
 
   const cookieEvents = [...network.httpCookieEvents(), ...scriptCookies.scriptCookieEvents()].sort(
@@ -155,6 +190,7 @@ export async function visitPhase(
     consent,
     signals: { ...signals, ...googleConsentMode(requests) },
     screenshots,
+    events,
   };
   if (error) observations.error = error;
   return { observations, siteDomain, ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) };
@@ -174,23 +210,44 @@ async function visitPage(
   opts: VisitOptions,
   atBanner?: (navigationStart: number) => Promise<void>,
   signal?: AbortSignal,
-): Promise<PageVisit> {
+): Promise<PageVisit & { frozen?: boolean }> {
   const started = Date.now();
   const deadline = started + opts.visitTimeoutMs;
-  const visit: PageVisit = { pageIndex, kind, url, startedMs: started - phaseStart, endedMs: 0 };
+  const visit: PageVisit & { frozen?: boolean } = { pageIndex, kind, url, startedMs: started - phaseStart, endedMs: 0 };
+  const end = (error?: string) => {
+    if (error) visit.error = error;
+    visit.endedMs = Date.now() - phaseStart;
+    return visit;
+  };
   try {
     // domcontentloaded, not load: one hanging image must not cost the whole visit.
     const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: opts.visitTimeoutMs });
     if (response) visit.status = response.status();
     visit.finalUrl = page.url();
+    // A PDF or an image as the start page is no web page to judge: "no trackers" would be a false clean.
+    const type = response?.headers()['content-type'];
+    if (kind === 'start' && response && response.status() < 400 && type && !isWebPage(type)) {
+      return end(`the start URL is not a web page but ${clip(type.split(';')[0]!.trim(), 100)}`);
+    }
   } catch (err) {
-    visit.error = messageOf(err);
-    visit.endedMs = Date.now() - phaseStart;
-    return visit;
+    const msg = messageOf(err);
+    return end(/download is starting/i.test(msg) ? 'the start URL is a download, not a web page' : msg);
   }
+  // A page whose script keeps its main thread busy shows nothing and answers nothing: looking for a
+  // banner there would only find "no banner", so the visit ends as a frozen page.
+  const frozen = async () => {
+    if (signal?.aborted) return false;
+    const answered = await withTimeout(page.evaluate(() => 1), Math.max(2000, Math.min(RESPONSIVE_MS, deadline - Date.now())));
+    if (answered === 1 || page.isClosed()) return false;
+    visit.frozen = true;
+    return true;
+  };
+  const frozenMessage = () => `the page stopped responding: a script kept it busy (no answer within ${RESPONSIVE_MS / 1000} s)`;
   await waitForQuiet(network, started + opts.minDwellMs, opts.quietMs, deadline, signal);
+  if (await frozen()) return end(frozenMessage());
   if (atBanner) {
     await atBanner(started);
+    if (await frozen()) return end(frozenMessage());
     await waitForQuiet(network, Date.now() + Math.min(opts.quietMs, 1000), opts.quietMs, Math.max(deadline, Date.now() + opts.quietMs * 4), signal);
   }
   await withTimeout(scrollDownAndBack(page), Math.max(0, deadline - Date.now()));
@@ -201,6 +258,82 @@ async function visitPage(
   if (title) visit.title = title.slice(0, 500);
   visit.endedMs = Date.now() - phaseStart;
   return visit;
+}
+
+/** HTML (or XHTML) is a web page; PDFs, images, downloads are not. */
+function isWebPage(contentType: string): boolean {
+  return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType);
+}
+
+function clip(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Dialogs are answered like a visitor who wants to read the site (alerts closed, questions declined,
+ * "leave this page?" confirmed, so the scan can go on) and recorded. Pop-ups are recorded and their
+ * requests belong to the phase; a page that opens windows in a loop gets its extra ones closed.
+ */
+function watchPage(
+  context: BrowserContext,
+  main: Page,
+  network: NetworkCollector,
+  addEvent: (kind: PageEvent['kind'], detail: string) => PageEvent,
+): void {
+  context.on('dialog', (dialog: Dialog) => {
+    const type = dialog.type();
+    addEvent('dialog', `${type}: ${dialog.message()}`);
+    const answer = type === 'alert' || type === 'beforeunload' ? dialog.accept() : dialog.dismiss();
+    answer.catch(() => undefined);
+  });
+  let popups = 0;
+  context.on('page', (popup) => {
+    if (popup === main) return;
+    popups++;
+    if (popups > MAX_POPUPS) {
+      addEvent('popup', `closed at once (more than ${MAX_POPUPS} pop-ups): ${popup.url()}`);
+      void popup.close().catch(() => undefined);
+      return;
+    }
+    // Recorded once it goes somewhere: a pop-up the browser blocked (no click) never does.
+    let ev: PageEvent | undefined;
+    popup.on('framenavigated', (frame) => {
+      if (frame !== popup.mainFrame() || frame.url() === 'about:blank') return;
+      if (ev) ev.detail = clip(frame.url());
+      else ev = addEvent('popup', frame.url());
+    });
+  });
+  const ofPopup = (req: Request): boolean => {
+    try {
+      return req.frame().page() !== main;
+    } catch {
+      return false; // a service worker's request has no frame
+    }
+  };
+  context.on('request', (req) => {
+    if (!ofPopup(req)) return;
+    let frameUrl: string | undefined;
+    try {
+      frameUrl = req.frame().url();
+    } catch {
+      frameUrl = undefined;
+    }
+    const redirectedFrom = req.redirectedFrom() ?? undefined;
+    network.popupRequest(req, {
+      url: req.url(),
+      method: req.method(),
+      resourceType: req.resourceType(),
+      ...(frameUrl ? { frameUrl } : {}),
+      ...(redirectedFrom ? { redirectedFrom } : {}),
+    });
+  });
+  context.on('response', (res) => {
+    if (!ofPopup(res.request())) return;
+    network.popupResponse(res.request(), res.status(), res.headers()['content-type']?.split(';')[0]);
+  });
+  context.on('requestfailed', (req) => {
+    if (ofPopup(req)) network.popupFailed(req, req.failure()?.errorText ?? 'failed');
+  });
 }
 
 /** Links of the main document, marked when they sit in the site's menu. */

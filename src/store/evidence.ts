@@ -140,6 +140,8 @@ export interface PhaseOverview {
   pages: Array<{ kind: string; url: string; status?: number; title?: string; error?: string }>;
   /** localStorage and sessionStorage keys (values are never shown). */
   storage: Array<{ kind: string; key: string; origin: string; party: 'first-party' | 'third-party' }>;
+  /** What the page did besides loading: dialogs, pop-ups, a crash, … */
+  events?: Array<{ kind: string; pageIndex: number; detail: string }>;
 }
 
 /** Per phase of a site scan: every cookie and who set it, and the third parties contacted. */
@@ -152,6 +154,7 @@ export function phaseOverviewOfSiteScan(db: Database, siteScanId: number): Phase
   );
   const pages = db.prepare('SELECT kind, url, status, title, error FROM pages WHERE phase_id = ? ORDER BY page_index');
   const storage = db.prepare('SELECT DISTINCT kind, key, origin, party FROM storage WHERE phase_id = ? ORDER BY party DESC, origin, kind, key');
+  const events = db.prepare('SELECT kind, page_index, detail FROM page_events WHERE phase_id = ? ORDER BY id');
   return phases.map((p) => {
     const o: PhaseOverview = {
       pages: (pages.all(p.id) as Raw[]).map((v) => {
@@ -169,6 +172,7 @@ export function phaseOverviewOfSiteScan(db: Database, siteScanId: number): Phase
         origin: v.origin as string,
         party: v.party as 'first-party' | 'third-party',
       })),
+      events: (events.all(p.id) as Raw[]).map((e) => ({ kind: e.kind as string, pageIndex: e.page_index as number, detail: e.detail as string })),
       phase: p.name as PhaseName,
       status: p.status as 'ok' | 'failed',
       cookies: (cookies.all(p.id) as Raw[]).map((c) => {

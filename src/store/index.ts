@@ -10,6 +10,7 @@ export {
   phasesOfSiteScan,
   phaseSummary,
   pagesOfPhase,
+  eventsOfPhase,
   requestsOfPhase,
   cookiesOfPhase,
   cookieEventsOfPhase,

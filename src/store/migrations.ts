@@ -304,4 +304,18 @@ CREATE TABLE disclosures (
 CREATE INDEX disclosures_site_scan ON disclosures (site_scan_id);
 `;
 
-export const migrations: readonly string[] = [migration1, migration2, migration3];
+// What a page did besides loading (issue 8): dialogs, pop-ups, downloads, a crash, a frozen page, a flood
+// of requests cut short. Recorded, shown in the report, never judged.
+const migration4 = `
+CREATE TABLE page_events (
+  id INTEGER PRIMARY KEY,
+  phase_id INTEGER NOT NULL REFERENCES phases (id) ON DELETE CASCADE,
+  page_index INTEGER NOT NULL,
+  time_ms REAL NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('dialog', 'popup', 'download', 'crash', 'unresponsive', 'overflow')),
+  detail TEXT NOT NULL
+);
+CREATE INDEX page_events_phase ON page_events (phase_id);
+`;
+
+export const migrations: readonly string[] = [migration1, migration2, migration3, migration4];

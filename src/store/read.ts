@@ -5,6 +5,7 @@ import type {
   CookieObservation,
   CookieSetEvent,
   CookieSetterKind,
+  PageEvent,
   PageVisit,
   Party,
   PhaseName,
@@ -341,6 +342,7 @@ function prepareQueries(db: Database) {
     storage: db.prepare('SELECT * FROM storage WHERE phase_id = ? ORDER BY id'),
     clicks: db.prepare('SELECT * FROM consent_clicks WHERE phase_id = ? ORDER BY seq'),
     screenshots: db.prepare('SELECT * FROM screenshots WHERE phase_id = ? ORDER BY id'),
+    events: db.prepare('SELECT page_index, time_ms, kind, detail FROM page_events WHERE phase_id = ? ORDER BY id'),
   };
 }
 
@@ -426,6 +428,13 @@ export function screenshotsOfPhase(db: Database, phaseId: number): Screenshot[] 
   return (queries(db).screenshots.all(phaseId) as Raw[]).map(toScreenshot);
 }
 
+/** What the page did besides loading (dialogs, pop-ups, …), in order. */
+export function eventsOfPhase(db: Database, phaseId: number): PageEvent[] {
+  return (queries(db).events.all(phaseId) as Array<{ page_index: number; time_ms: number; kind: PageEvent['kind']; detail: string }>).map(
+    (r) => ({ kind: r.kind, pageIndex: r.page_index, timeMs: r.time_ms, detail: r.detail }),
+  );
+}
+
 function withoutIds<T extends { id: number; phaseId: number }>(row: T): Omit<T, 'id' | 'phaseId'> {
   const { id: _id, phaseId: _phaseId, ...rest } = row;
   return rest;
@@ -464,6 +473,8 @@ export function loadSiteScanResult(db: Database, siteScanId: number): SiteScanRe
         signals: p.signals,
         screenshots: screenshotsOfPhase(db, p.id),
       };
+      const events = eventsOfPhase(db, p.id);
+      if (events.length) phase.events = events;
       setIf(phase, 'error', p.error);
       return phase;
     }),

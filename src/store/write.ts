@@ -229,6 +229,7 @@ function prepareStatements(db: Database) {
       'INSERT INTO screenshots (phase_id, page_index, moment, mime_type, data) VALUES (?, ?, ?, ?, ?)',
     ),
     insertPage: db.prepare(insertSql('pages', pageColumns)),
+    insertEvent: db.prepare('INSERT INTO page_events (phase_id, page_index, time_ms, kind, detail) VALUES (?, ?, ?, ?, ?)'),
     insertRequest: db.prepare(insertSql('requests', requestColumns)),
     insertCookie: db.prepare(insertSql('cookies', cookieColumns)),
     insertCookieEvent: db.prepare(insertSql('cookie_events', cookieEventColumns)),
@@ -296,6 +297,7 @@ function insertPhase(s: Statements, siteScanId: number, phase: PhaseObservations
     s.insertScreenshot.run(phaseId, shot.pageIndex, shot.moment, shot.mimeType, shot.data);
   }
   for (const p of phase.pages) s.insertPage.run(pageRow(phaseId, p));
+  for (const e of phase.events ?? []) s.insertEvent.run(phaseId, e.pageIndex, e.timeMs, e.kind, String(e.detail));
   for (const r of phase.requests) s.insertRequest.run(requestRow(phaseId, r));
   for (const c of phase.cookies) s.insertCookie.run(cookieRow(phaseId, c));
   for (const e of phase.cookieEvents) s.insertCookieEvent.run(cookieEventRow(phaseId, e));

@@ -231,3 +231,24 @@ describe('cookiewatch scan of a site that cannot be reached', () => {
     }
   }, 60_000);
 });
+
+describe('cookiewatch scan of a site whose certificate the browser does not trust', () => {
+  it('records a tls failure without --ignore-https-errors, and names the option that would pass it', async () => {
+    const path = tempDb();
+    // The fixture internet's certificate is self-signed: exactly what a real browser refuses.
+    const r = await runCli(['scan', 'https://www.schoonstad.nl/', '--db', path, '--host-resolver-rules', server.hostResolverRules, ...FAST]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/failed \(tls\): .*ERR_CERT_AUTHORITY_INVALID.*--ignore-https-errors/);
+    const d = readDb(path);
+    try {
+      expect(d.prepare('SELECT status, failure_class, grade, attempts FROM site_scans').get()).toEqual({
+        status: 'failed',
+        failure_class: 'tls',
+        grade: '?',
+        attempts: 1,
+      });
+    } finally {
+      d.close();
+    }
+  }, 60_000);
+});

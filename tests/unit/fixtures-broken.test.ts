@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAPERDIJK_FAILURES, brokenSites } from '../../fixtures/hosts/broken.js';
+import { hostileSites } from '../../fixtures/hosts/hostile.js';
 import { fixtureHosts } from '../../fixtures/hosts/index.js';
 import {
   SCENARIO_MIX,
@@ -320,9 +321,9 @@ describe('synthetic municipal sites', () => {
 });
 
 describe('batch fixture list', () => {
-  it('has the fixture sites, every broken site and 20 synthetic ones by default', () => {
+  it('has the fixture sites, every broken and hostile site, the injection site and 20 synthetic ones by default', () => {
     const list = batchFixtureList();
-    expect(list.length).toBe(fixtureSites.length + brokenSites.length + 20);
+    expect(list.length).toBe(fixtureSites.length + brokenSites.length + hostileSites.length + 1 + 20);
     expect(list.length).toBeGreaterThanOrEqual(30);
     expect(new Set(list.map((s) => s.url)).size).toBe(list.length);
     expect(new Set(list.map((s) => s.code)).size).toBe(list.length);
@@ -330,9 +331,9 @@ describe('batch fixture list', () => {
       expect(site.name).not.toBe('');
       expect(site.scenario).toMatch(/^[a-z0-9-]+$/);
       expect(site.description.length).toBeGreaterThan(40);
-      expect(site.expectedFailure === undefined).toBe(site.group !== 'broken' || site.transient === true);
+      if (site.group !== 'hostile') expect(site.expectedFailure === undefined).toBe(site.group !== 'broken' || site.transient === true);
     }
-    expect(batchFixtureList({ synthetic: 0 }).length).toBe(fixtureSites.length + brokenSites.length);
+    expect(batchFixtureList({ synthetic: 0 }).length).toBe(fixtureSites.length + brokenSites.length + hostileSites.length + 1);
     expect(batchFixtureList({ synthetic: 5, seed: 3 }).at(-1)?.url).toBe('https://www.synthdorp-s3-0005.nl/');
   });
 

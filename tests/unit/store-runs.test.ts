@@ -144,7 +144,7 @@ describe('run plans and resumption', () => {
               VALUES ('2026-01-01T00:00:00Z', 'complete', '0.1.0', '156', '/usr/bin/chromium', 0, 'UA', '{}')`);
     raw.close();
     const db = openDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(getRun(db, 1)).toMatchObject({ status: 'complete', resumedCount: 0 });
     expect(getRun(db, 1)?.pid).toBeUndefined();
     expect(plannedCountOfRun(db, 1)).toBe(0);

@@ -314,7 +314,7 @@ afterAll(() => {
 
 describe('openDatabase', () => {
   it('creates the parent directory, migrates to the latest version and uses WAL', () => {
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

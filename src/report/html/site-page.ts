@@ -125,6 +125,12 @@ ${groups.length
 <ol class="pages">${overview.pages.map(
     (v) => html`<li><span class="evidence">${v.url}</span>${v.status !== undefined ? ` (${v.status})` : ''}${v.title ? html` — <span class="page-title">${v.title}</span>` : ''}${v.error ? html` <span class="warning">${v.error}</span>` : ''}</li>`,
   )}</ol>
+${overview.events?.length
+    ? html`<h4>${s.pageEvents}</h4>
+<ul class="page-events">${overview.events.map(
+        (e) => html`<li>${s.eventKind[e.kind as keyof typeof s.eventKind] ?? e.kind}: <span class="evidence">${e.detail}</span></li>`,
+      )}</ul>`
+    : ''}
 <details><summary>${s.cookiesTitle} (${overview.cookies.length})</summary>
 <table class="cookies"><thead><tr><th>${s.colName}</th><th>${s.colDomain}</th><th>${s.colParty}</th><th>${s.colSetBy}</th></tr></thead>
 <tbody>${overview.cookies.map(
