@@ -295,12 +295,16 @@ function watchPage(
       void popup.close().catch(() => undefined);
       return;
     }
-    // Recorded once it goes somewhere: a pop-up the browser blocked (no click) never does.
+    // Recorded once it goes somewhere (it may have by now): a pop-up the browser blocked never does.
     let ev: PageEvent | undefined;
+    const went = (url: string) => {
+      if (url === 'about:blank' || url === '') return;
+      if (ev) ev.detail = clip(url);
+      else ev = addEvent('popup', url);
+    };
+    went(popup.url());
     popup.on('framenavigated', (frame) => {
-      if (frame !== popup.mainFrame() || frame.url() === 'about:blank') return;
-      if (ev) ev.detail = clip(frame.url());
-      else ev = addEvent('popup', frame.url());
+      if (frame === popup.mainFrame()) went(frame.url());
     });
   });
   const ofPopup = (req: Request): boolean => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -82,6 +82,13 @@ describe('stopping and resuming', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
+
+    // And the report builds from it, one page per site.
+    const out = join(dir, 'kill-report');
+    const report = await runCli(['report', '--db', dbPath, '--out', out]);
+    expect(report).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(join(out, 'sites')).filter((f) => f.endsWith('.html'))).toHaveLength(sites.length);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(sites[0]!.name);
   }, 540_000);
 
   it('stops cleanly on SIGTERM: sites in flight interrupted, run incomplete, exit code 143; resume finishes it', async () => {
