@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SCRIPTWOLDE_COOKIE,
+  SCRIPTWOLDE_DIALOG,
   SCRIPTWOLDE_PAYLOAD,
   SCRIPTWOLDE_PIXEL,
   SCRIPTWOLDE_TITLE,
@@ -274,6 +275,8 @@ describe('the report in a browser', () => {
     expect(await page.$$eval('.page-title', (els) => els.map((e) => e.textContent))).toContain(`${SCRIPTWOLDE_PAYLOAD} | Gemeente Scriptwolde`);
     expect(await page.$$eval('.storage-key', (els) => els.map((e) => e.textContent))).toContain(SCRIPTWOLDE_PAYLOAD);
     expect(await page.textContent('main')).toContain('dl=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
+    expect(await page.$$eval('.page-events li', (els) => els.map((e) => e.textContent))).toContain(`dialog: confirm: ${SCRIPTWOLDE_DIALOG}`);
+    expect(await page.$$('svg[onload]')).toHaveLength(0);
     // Escaping, not the CSP, kept them text: no element was made from them.
     expect(await page.$$('img[src="x"]')).toHaveLength(0);
     expect(await page.$$('main script')).toHaveLength(0);
