@@ -43,6 +43,12 @@ describe('isTransient', () => {
     expect(isTransient('http-status', httpStatusMessage(403))).toBe(false);
     expect(isTransient('http-status', 'no status')).toBe(false);
     expect(isTransient(undefined)).toBe(false);
+    // A page that crashed its renderer or froze itself with a script will do it again.
+    expect(isTransient('page-crash')).toBe(false);
+    const frozen = 'the page stopped responding: a script kept it busy (no answer within 10 s)';
+    expect(classifyFailure(frozen)).toBe('timeout');
+    expect(isTransient('timeout', frozen)).toBe(false);
+    expect(classifyFailure('the start URL is not a web page but application/pdf')).toBe('navigation');
   });
 });
 

@@ -8,6 +8,11 @@ const START = 'https://www.gemeente.nl/';
 const urls = (links: ReturnType<typeof link>[]) => statementCandidates(links, START).map((c) => c.url);
 
 describe('statementCandidates', () => {
+  it('takes links that are not valid percent-encoding (an old Latin-1 URL, a bare %) in its stride', () => {
+    const links = [link('/actie-50%', 'Actie'), link('/caf%E9', 'Café'), link('/privacyverklaring%', 'Privacyverklaring'), { href: '/x', text: 42, inNav: false }];
+    expect(urls(links as ReturnType<typeof link>[])).toEqual(['https://www.gemeente.nl/privacyverklaring%']);
+  });
+
   it('privacy statements, then cookie statements, then pages just called "Privacy" or "Cookies"; exact names first', () => {
     const found = statementCandidates(
       [

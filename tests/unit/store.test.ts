@@ -286,6 +286,10 @@ const rejectPhase: PhaseObservations = {
   },
   signals: { tcfString: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA', tcfGdprApplies: true, tcfEventStatus: 'useractioncomplete' },
   screenshots: [{ pageIndex: 0, moment: 'after-consent', mimeType: 'image/jpeg', data: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) }],
+  events: [
+    { kind: 'dialog', pageIndex: 0, timeMs: 812, detail: 'alert: <b>Welkom</b>' },
+    { kind: 'popup', pageIndex: 0, timeMs: 4120, detail: 'https://actie.partner.nl/?keuze=rejected' },
+  ],
 };
 
 const result: SiteScanResult = {
