@@ -54,6 +54,9 @@ const DISABLED_FEATURES = [
   'AvoidCorsURLLoaderRestartOnRedirect',
 ];
 
+/** The cap on one renderer's JavaScript heap, in MB. */
+export const PAGE_HEAP_MB = 1024;
+
 export function chromiumArgs(opts: LaunchOptions, isRoot: boolean): string[] {
   const args = [
     '--disable-quic',
@@ -65,6 +68,9 @@ export function chromiumArgs(opts: LaunchOptions, isRoot: boolean): string[] {
     '--disable-blink-features=AutomationControlled',
     '--disable-site-isolation-trials',
     `--disable-features=${DISABLED_FEATURES.join(',')}`,
+    // One page's JavaScript may hold at most 1 GiB (a municipal page needs tens of MB): a page that
+    // eats memory dies alone, as a page crash, before it starves the machine and the sites beside it.
+    `--js-flags=--max-old-space-size=${PAGE_HEAP_MB}`,
   ];
   // Chromium's sandbox cannot start as root; as any other user it stays on.
   if (isRoot) args.push('--no-sandbox');

@@ -1,5 +1,5 @@
 import type { SiteScanResult } from '../observe/types.js';
-import { findingsOfPhase } from './match.js';
+import { findingsOfPhase, isPopupRequest } from './match.js';
 import type { TrackerRules } from './rules.js';
 import { findingFromTrackerDb, type TrackerDb } from './trackerdb.js';
 import { disclosuresOf } from './disclosure.js';
@@ -31,7 +31,7 @@ export function classifySiteScan(scan: SiteScanResult, opts: ClassifyOptions): C
     if (!opts.trackerDb) continue;
     const matched = new Set(own.filter((f) => f.evidence.kind === 'request').map((f) => f.evidence.index));
     phase.requests.forEach((req, index) => {
-      if (req.party !== 'third-party' || matched.has(index)) return;
+      if (req.party !== 'third-party' || matched.has(index) || isPopupRequest(req)) return;
       const hit = opts.trackerDb!.lookup(req.url, { siteUrl, resourceType: req.resourceType });
       if (hit) findings.push(findingFromTrackerDb(req, index, phase.phase, hit));
     });

@@ -311,12 +311,21 @@ function firstWritePage(phase: PhaseObservations, cookie: CookieObservation): nu
 }
 
 /**
+ * A request made by a pop-up window: recorded, never judged. The page in it is another site's, and a
+ * scanner cannot be sure a visitor's browser would have let the pop-up open at all.
+ */
+export function isPopupRequest(req: { initiator: { type: string } }): boolean {
+  return req.initiator.type === 'popup';
+}
+
+/**
  * Every finding of one phase: one per matching observation (each redirect hop is its own request),
  * with evidence pointing at the observation's index in the phase's arrays.
  */
 export function findingsOfPhase(phase: PhaseObservations, rules: TrackerRules, siteDomain: string): Finding[] {
   const out: Finding[] = [];
   phase.requests.forEach((req, index) => {
+    if (isPopupRequest(req)) return;
     const f = classifyRequest(req, rules, siteDomain);
     if (f) out.push({ ...f, phase: phase.phase, evidence: { kind: 'request', index } });
   });

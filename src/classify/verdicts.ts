@@ -21,13 +21,6 @@ const isTrackingOrAnalytics = (f: Finding) => f.source === 'rules' && f.seriousn
  * counted: they may predate the click.
  */
 function afterClick(f: Finding, phase: PhaseObservations): boolean {
-  // A pop-up needs a click to get past the browser's pop-up blocker, and our only clicks are the
-  // banner's: when every one of them was the refusal, whatever a pop-up sent came after it.
-  const request = f.evidence.kind === 'request' ? phase.requests[f.evidence.index] : undefined;
-  if (request?.initiator.type === 'popup') {
-    const clicks = phase.consent.clicks;
-    return clicks.length > 0 && clicks.every((c) => c.role === 'reject' || c.role === 'save');
-  }
   if (f.evidence.kind === 'cookie') {
     const cookie = phase.cookies[f.evidence.index];
     if (!cookie) return false;
@@ -64,7 +57,7 @@ function deniedStorage(gcs: unknown): { ad: boolean; analytics: boolean } | unde
  * Version of the verdict logic (here and the disclosure judge), part of every rules version: when it
  * changes, scans judged before read as judged by other rules, in diffs too, until `cookiewatch
  * reclassify` re-judges them. v2: tracking after reject needs a refusal that took; v3: privacy
- * statements and undisclosed_third_parties; v4: what a pop-up opened by the refusal sent.
+ * statements and undisclosed_third_parties; v4: requests of pop-up windows are recorded, never judged.
  */
 export const VERDICT_LOGIC_VERSION = 4;
 

@@ -9,7 +9,8 @@ import { FAILURE_CLASSES } from '../scan/failures.js';
 /**
  * Bumped when a field is removed or changes meaning; new optional fields keep the version. Sites'
  * `statements` and `disclosures` (issue 7) were added as optional fields without changing any other,
- * so version 1 stands: a reader of version 1 that does not know them loses nothing it had.
+ * so version 1 stands: a reader of version 1 that does not know them loses nothing it had. The
+ * failure class `page-crash` (issue 8) is a new value; no existing value changed meaning.
  */
 export const EXPORT_SCHEMA_VERSION = 1;
 

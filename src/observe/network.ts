@@ -218,8 +218,8 @@ export class NetworkCollector {
     const t = this.now();
     const prev = r.redirectedFrom ? this.popupHops.get(r.redirectedFrom) : undefined;
     if (!prev && this.full()) return;
+    // A pop-up that keeps polling must not keep the main page's visit from ever being quiet.
     if (prev) prev.obs.redirectedTo = r.url;
-    else this.lastRequestAt = t;
     const requestId = prev ? prev.obs.requestId : `popup-${++this.popupCount}`;
     const obs: RequestObservation = {
       requestId,

@@ -1,4 +1,4 @@
-import type { BrowserContext } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { parseCookieWrite } from './cookies-parse.js';
 import { valueEvidence } from './values.js';
 import type { CookieSetEvent } from './types.js';
@@ -95,9 +95,19 @@ export class ScriptCookieCollector {
   private readonly events: CookieSetEvent[] = [];
   constructor(private readonly opts: ScriptCookieCollectorOptions) {}
 
+  private main: Page | undefined;
+
   async attach(context: BrowserContext): Promise<void> {
-    await context.exposeBinding(BINDING, (_source, payload: ScriptCookieWrite) => this.onWrite(payload));
+    await context.exposeBinding(BINDING, (source, payload: ScriptCookieWrite) => {
+      if (this.main && source.page !== this.main) return;
+      this.onWrite(payload);
+    });
     await context.addInitScript(cookieWriteProbe, BINDING);
+  }
+
+  /** Writes by other pages of the context (pop-ups, another site's page) are not this page's. */
+  onlyFrom(page: Page): void {
+    this.main = page;
   }
 
   /** Writes not kept because the phase already had MAX_COOKIE_WRITES (a script writing in a loop). */

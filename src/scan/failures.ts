@@ -48,6 +48,8 @@ export function isTransient(failureClass: string | undefined, message = ''): boo
       return !/stopped responding/i.test(message);
     case 'connection':
     case 'browser-crash':
+    // A renderer also dies when the machine is short of memory: once more is cheap.
+    case 'page-crash':
       return true;
     case 'http-status': {
       const status = Number(/^HTTP (\d{3})/i.exec(message)?.[1]);

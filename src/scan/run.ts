@@ -273,7 +273,9 @@ async function attemptSite(
     opts.stop?.addEventListener('abort', onStop, { once: true });
     if (opts.siteTimeoutMs > 0) timer = setTimeout(() => abort({ kind: 'deadline', ms: opts.siteTimeoutMs }), opts.siteTimeoutMs);
     // Whatever a site's content makes our own code throw is that site's failure, not the night's.
-    const scan = scanSite(lease.browser, site, opts, controller.signal).catch((err: unknown) => unexpected(site, err));
+    const scan = scanSite(lease.browser, site, opts, controller.signal).catch((err: unknown) =>
+      controller.signal.aborted ? abandoned(site, controller.signal.reason as StopReason) : unexpected(site, err),
+    );
     const release = () => void lease.release();
     scan.then(release, release);
     // A scan whose browser calls still hang well after the abort is given up on, and so is its browser:
@@ -302,7 +304,8 @@ async function attemptSite(
 
 function unexpected(site: SiteInput, err: unknown): SiteScanResult {
   const now = new Date().toISOString();
-  const message = `cookiewatch could not finish this site: ${messageOf(err)}`;
+  const first = messageOf(err).split('\n')[0] ?? '';
+  const message = `cookiewatch could not finish this site: ${first.slice(0, 500)}`;
   return {
     site,
     startedAt: now,

@@ -58,6 +58,9 @@ export const MAX_POPUPS = 5;
 /** How long a page may take to answer a trivial question before it counts as frozen. */
 export const RESPONSIVE_MS = 10_000;
 
+/** A later page of the phase froze: what was seen so far stands, the remaining pages are skipped. */
+class StopVisits extends Error {}
+
 /** Thrown when the page's renderer died: the phase cannot go on, and the site is to blame. */
 class PageCrashed extends Error {
   constructor() {
@@ -97,9 +100,12 @@ export async function visitPhase(
   let error: string | undefined;
   let links: PageLink[] | undefined;
   const events: PageEvent[] = [];
+  let chatter = 0;
   const addEvent = (kind: PageEvent['kind'], detail: string): PageEvent => {
     const ev: PageEvent = { kind, pageIndex, timeMs: Date.now() - phaseStart, detail: clip(detail) };
-    if (events.length < 200) events.push(ev);
+    // A page may loop on alert() or window.open(); a crash or a frozen page is always worth its line.
+    const repeatable = kind === 'dialog' || kind === 'popup' || kind === 'download';
+    if (!repeatable || chatter++ < 200) events.push(ev);
     return ev;
   };
   let crashed = false;
@@ -113,11 +119,13 @@ export async function visitPhase(
     await scriptCookies.attach(context);
     const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
     const page = await context.newPage();
+    scriptCookies.onlyFrom(page);
     page.on('crash', () => {
       crashed = true;
       addEvent('crash', 'the renderer process of the page died');
     });
-    watchPage(context, page, network, addEvent);
+    page.on('download', (d) => void addEvent('download', `refused: ${d.url()}`));
+    watchPage(context, page, network, addEvent, phase);
     cdp = await context.newCDPSession(page);
     await network.attach(cdp);
 
@@ -129,7 +137,9 @@ export async function visitPhase(
       if (crashed) throw new PageCrashed();
       if (frozen) {
         addEvent('unresponsive', visit.error ?? 'the page stopped responding');
-        throw new Error(visit.error);
+        // A frozen start page leaves nothing to judge; a frozen later page ends the phase's visits early.
+        if (kind === 'start') throw new Error(visit.error);
+        throw new StopVisits();
       }
       if (!visit.error) await storage.collectPage(page, pageIndex);
       pageIndex++;
@@ -160,7 +170,7 @@ export async function visitPhase(
       signals = (await withTimeout(readConsentSignals(page), 3000)) ?? {};
     }
   } catch (err) {
-    error = crashed ? new PageCrashed().message : messageOf(err);
+    if (!(err instanceof StopVisits)) error = crashed ? new PageCrashed().message : messageOf(err);
   }
   if (network.dropped > 0) addEvent('overflow', `${network.dropped} requests beyond the first ${MAX_REQUESTS_PER_PHASE} were not recorded`);
   if (scriptCookies.dropped > 0) {
@@ -236,11 +246,19 @@ async function visitPage(
   // A page whose script keeps its main thread busy shows nothing and answers nothing: looking for a
   // banner there would only find "no banner", so the visit ends as a frozen page.
   const frozen = async () => {
-    if (signal?.aborted) return false;
-    const answered = await withTimeout(page.evaluate(() => 1), Math.max(2000, Math.min(RESPONSIVE_MS, deadline - Date.now())));
-    if (answered === 1 || page.isClosed()) return false;
-    visit.frozen = true;
-    return true;
+    // Only silence counts: an answer that fails (the page navigated or reloaded itself) is asked again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (signal?.aborted || page.isClosed()) return false;
+      const answer = await answerWithin(page, RESPONSIVE_MS);
+      if (answer !== 'silent') {
+        if (answer === 'answered') return false;
+        await sleep(300);
+        continue;
+      }
+      visit.frozen = true;
+      return true;
+    }
+    return false;
   };
   const frozenMessage = () => `the page stopped responding: a script kept it busy (no answer within ${RESPONSIVE_MS / 1000} s)`;
   await waitForQuiet(network, started + opts.minDwellMs, opts.quietMs, deadline, signal);
@@ -258,6 +276,26 @@ async function visitPage(
   if (title) visit.title = title.slice(0, 500);
   visit.endedMs = Date.now() - phaseStart;
   return visit;
+}
+
+/**
+ * Whether the page's main thread answers a trivial question within `ms`. Through CDP without a user
+ * gesture: Playwright's own evaluate counts as one and would let the page's pending pop-ups through.
+ */
+async function answerWithin(page: Page, ms: number): Promise<'answered' | 'failed' | 'silent'> {
+  let cdp: CDPSession | undefined;
+  try {
+    cdp = await page.context().newCDPSession(page);
+    const call = cdp.send('Runtime.evaluate', { expression: '1', returnByValue: true, userGesture: false }).then(
+      () => 'answered' as const,
+      () => 'failed' as const,
+    );
+    return (await withTimeout(call, ms)) ?? 'silent';
+  } catch {
+    return 'failed';
+  } finally {
+    void cdp?.detach().catch(() => undefined);
+  }
 }
 
 /** HTML (or XHTML) is a web page; PDFs, images, downloads are not. */
@@ -279,6 +317,7 @@ function watchPage(
   main: Page,
   network: NetworkCollector,
   addEvent: (kind: PageEvent['kind'], detail: string) => PageEvent,
+  phase: PhaseName,
 ): void {
   context.on('dialog', (dialog: Dialog) => {
     const type = dialog.type();
@@ -290,8 +329,11 @@ function watchPage(
   context.on('page', (popup) => {
     if (popup === main) return;
     popups++;
-    if (popups > MAX_POPUPS) {
-      addEvent('popup', `closed at once (more than ${MAX_POPUPS} pop-ups): ${popup.url()}`);
+    // Before consent nothing is clicked, so a visitor's browser would have blocked any pop-up (ours can
+    // let one through: Playwright's calls count as user activation). Too many pop-ups is a loop.
+    const why = phase === 'pre' ? 'opened without a click' : popups > MAX_POPUPS ? `more than ${MAX_POPUPS} pop-ups` : undefined;
+    if (why) {
+      addEvent('popup', `closed at once (${why}): ${popup.url()}`);
       void popup.close().catch(() => undefined);
       return;
     }
@@ -311,7 +353,9 @@ function watchPage(
     try {
       return req.frame().page() !== main;
     } catch {
-      return false; // a service worker's request has no frame
+      // No frame yet: a pop-up's first document request (the main page's frames all exist by then).
+      // A service worker's request has no frame either, and is not a navigation.
+      return req.isNavigationRequest() && !req.serviceWorker();
     }
   };
   context.on('request', (req) => {

@@ -43,8 +43,8 @@ describe('isTransient', () => {
     expect(isTransient('http-status', httpStatusMessage(403))).toBe(false);
     expect(isTransient('http-status', 'no status')).toBe(false);
     expect(isTransient(undefined)).toBe(false);
-    // A page that crashed its renderer or froze itself with a script will do it again.
-    expect(isTransient('page-crash')).toBe(false);
+    // A page that froze itself with a script will do it again; a crashed renderer gets one more try.
+    expect(isTransient('page-crash')).toBe(true);
     const frozen = 'the page stopped responding: a script kept it busy (no answer within 10 s)';
     expect(classifyFailure(frozen)).toBe('timeout');
     expect(isTransient('timeout', frozen)).toBe(false);

@@ -15,5 +15,7 @@ describe('chromiumArgs', () => {
     }
     expect(args).toContain('--host-resolver-rules=MAP * 127.0.0.1:8443');
     expect(args.some((a) => a.includes('popup'))).toBe(false);
+    // A page that eats memory dies alone.
+    expect(args).toContain('--js-flags=--max-old-space-size=1024');
   });
 });

@@ -1,0 +1,269 @@
+// `npm run bench`: a full default scan of N generated municipal sites on the fixture internet, measured.
+// The scan is the real CLI in a child process; this process serves the fixture internet and reads
+// /proc every 250 ms for the memory and CPU time of the scan's Node process and every browser process
+// under it. Linux only (it reads /proc).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { writeFixtureListCsv } from '../../fixtures/lists.js';
+import { syntheticSites, SYNTHETIC_MAX } from '../../fixtures/hosts/synthetic.js';
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
+import { projectRoot, toolVersion } from '../util/package-info.js';
+import { differences, fmtMiB, fmtS, spread, usageOf, type ProcSample, type SiteOutcome } from './figures.js';
+
+const USAGE = `usage: npm run bench -- [--sites <n>] [--concurrency <n>] [--latency-ms <n>] [--compare-sequential] [--out <dir>]
+  --sites <n>            generated municipal sites to scan (1..${SYNTHETIC_MAX}, default 342)
+  --concurrency <n>      sites at once (default: the scan's own default)
+  --latency-ms <n>       delay before the fixture server answers each request (default 20)
+  --compare-sequential   scan the same sites again one at a time and check the findings are identical
+  --out <dir>            where the databases and bench.json go (default reports/bench)`;
+
+interface Args {
+  sites: number;
+  concurrency?: number;
+  latencyMs: number;
+  compareSequential: boolean;
+  out: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { sites: 342, latencyMs: 20, compareSequential: false, out: join(projectRoot(), 'reports', 'bench') };
+  const whole = (flag: string, raw: string | undefined, min: number, max: number): number => {
+    const n = Number(raw);
+    if (raw === undefined || !/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, got ${raw ?? 'nothing'}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--sites') args.sites = whole(flag, value(), 1, SYNTHETIC_MAX);
+    else if (flag === '--concurrency') args.concurrency = whole(flag, value(), 1, 64);
+    else if (flag === '--latency-ms') args.latencyMs = whole(flag, value(), 0, 5000);
+    else if (flag === '--compare-sequential') args.compareSequential = true;
+    else if (flag === '--out') {
+      const v = value();
+      if (!v) throw new UsageError('--out needs a folder');
+      args.out = v;
+    } else if (flag === '--help' || flag === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading /proc
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+const PAGE = 4096;
+
+function readProcs(): ProcSample[] {
+  const out: ProcSample[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const f = stat.slice(close + 2).split(' ');
+      // After "pid (comm) ": state ppid … utime(14) stime(15) … rss(24), counted from field 3.
+      out.push({
+        pid: Number(name),
+        ppid: Number(f[1]),
+        comm,
+        cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS,
+        rssBytes: Number(f[21]) * PAGE,
+      });
+    } catch {
+      /* the process ended while we read */
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One scan, measured
+
+interface ScanRun {
+  wallMs: number;
+  exitCode: number | null;
+  usage: ReturnType<typeof usageOf>;
+  stderr: string;
+}
+
+async function measuredScan(server: FixtureServer, listPath: string, dbPath: string, concurrency: number | undefined): Promise<ScanRun> {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  const args = [
+    join(projectRoot(), 'bin', 'cookiewatch.js'),
+    'scan', '--list', listPath, '--db', dbPath,
+    '--host-resolver-rules', server.hostResolverRules, '--ignore-https-errors', '--quiet',
+    ...(concurrency ? ['--concurrency', String(concurrency)] : []),
+  ];
+  const started = Date.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const series: ProcSample[][] = [];
+  const timer = setInterval(() => series.push(readProcs()), 250);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearInterval(timer);
+  return { wallMs: Date.now() - started, exitCode, usage: usageOf(series, child.pid!), stderr };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What the database says about the run
+
+const ms = (a: string | null, b: string | null) => (a && b ? Date.parse(b) - Date.parse(a) : undefined);
+
+function timings(dbPath: string) {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const scans = db.prepare('SELECT id, status, started_at, ended_at FROM site_scans WHERE run_id = 1').all() as Array<{
+      id: number; status: string; started_at: string; ended_at: string | null;
+    }>;
+    const phases = db.prepare('SELECT site_scan_id, name, started_at, ended_at FROM phases').all() as Array<{
+      site_scan_id: number; name: string; started_at: string; ended_at: string | null;
+    }>;
+    const pages = db.prepare('SELECT p.kind, p.started_ms, p.ended_ms, ph.name FROM pages p JOIN phases ph ON ph.id = p.phase_id').all() as Array<{
+      kind: string; started_ms: number; ended_ms: number; name: string;
+    }>;
+    const siteMs = scans.map((s) => ms(s.started_at, s.ended_at)).filter((v): v is number => v !== undefined);
+    const byPhase: Record<string, number[]> = {};
+    const lastPhaseEnd = new Map<number, string>();
+    for (const p of phases) {
+      const d = ms(p.started_at, p.ended_at);
+      if (d !== undefined) (byPhase[p.name] ??= []).push(d);
+      if (p.ended_at && (!lastPhaseEnd.get(p.site_scan_id) || p.ended_at > lastPhaseEnd.get(p.site_scan_id)!)) lastPhaseEnd.set(p.site_scan_id, p.ended_at);
+    }
+    const steps: Record<string, number[]> = {};
+    for (const p of pages) (steps[p.kind === 'start' ? 'start page: load, banner, dwell' : p.kind === 'reload' ? 'reload after the choice' : 'subpages'] ??= []).push(p.ended_ms - p.started_ms);
+    // After the last phase: looking for and reading the privacy statements, saving.
+    steps['statements and saving'] = scans
+      .map((s) => ms(lastPhaseEnd.get(s.id) ?? null, s.ended_at))
+      .filter((v): v is number => v !== undefined && v >= 0);
+    const status: Record<string, number> = {};
+    for (const s of scans) status[s.status] = (status[s.status] ?? 0) + 1;
+    return {
+      sites: scans.length,
+      status,
+      perSite: spread(siteMs),
+      perPhase: Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, spread(v)])),
+      perStep: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, spread(v)])),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function outcomes(dbPath: string): SiteOutcome[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const scans = db
+      .prepare('SELECT ss.id, s.url, ss.status, ss.grade FROM site_scans ss JOIN sites s ON s.id = ss.site_id WHERE ss.run_id = 1 ORDER BY s.url')
+      .all() as Array<{ id: number; url: string; status: string; grade: string | null }>;
+    const verdicts = db.prepare('SELECT verdict FROM verdicts WHERE site_scan_id = ? ORDER BY verdict').pluck();
+    const trackers = db.prepare(
+      `SELECT ph.name AS phase, group_concat(DISTINCT f.tracker_name) AS names FROM findings f JOIN phases ph ON ph.id = f.phase_id
+       WHERE ph.site_scan_id = ? AND f.seriousness > 0 GROUP BY ph.name ORDER BY ph.name`,
+    );
+    return scans.map((s) => ({
+      url: s.url,
+      status: s.status,
+      grade: s.grade,
+      verdicts: verdicts.all(s.id) as string[],
+      trackers: (trackers.all(s.id) as Array<{ phase: string; names: string }>).map((t) => `${t.phase}: ${t.names.split(',').sort().join(', ')}`),
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function printRun(label: string, run: ScanRun, t: ReturnType<typeof timings>): void {
+  const perMin = t.sites / (run.wallMs / 60000);
+  const lines = [
+    `${label}: ${t.sites} sites in ${fmtS(run.wallMs)} (${perMin.toFixed(1)} sites/min), exit code ${run.exitCode}`,
+    `  status: ${Object.entries(t.status).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  per site: median ${fmtS(t.perSite.medianMs)}, p95 ${fmtS(t.perSite.p95Ms)}`,
+    `  per phase (median / p95): ${Object.entries(t.perPhase).map(([k, v]) => `${k} ${fmtS(v.medianMs)} / ${fmtS(v.p95Ms)}`).join(', ')}`,
+    `  per step (median / p95 / share of page time):`,
+  ];
+  const total = Object.values(t.perStep).reduce((a, v) => a + v.totalMs, 0);
+  for (const [k, v] of Object.entries(t.perStep)) {
+    lines.push(`    ${k}: ${fmtS(v.medianMs)} / ${fmtS(v.p95Ms)} / ${total ? Math.round((100 * v.totalMs) / total) : 0}%`);
+  }
+  lines.push(
+    `  peak memory: Node ${fmtMiB(run.usage.peakNodeBytes)}, Chromium (all processes) ${fmtMiB(run.usage.peakBrowserBytes)}, together ${fmtMiB(run.usage.peakTotalBytes)}`,
+    `  CPU time: Node ${fmtS(run.usage.nodeCpuMs)}, Chromium ${fmtS(run.usage.browserCpuMs)} (sampled every 250 ms: a lower bound)`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function bench(args: Args): Promise<number> {
+  mkdirSync(args.out, { recursive: true });
+  const sites = syntheticSites(args.sites);
+  const listPath = join(args.out, 'sites.csv');
+  await writeFixtureListCsv(listPath, sites);
+  const server = await startFixtureServer({ latencyMs: args.latencyMs });
+  const machine = { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version };
+  process.stdout.write(
+    `bench: ${sites.length} generated municipal sites, default scan options, ${args.concurrency ?? 'default'} at once, ` +
+      `${args.latencyMs} ms server latency; ${machine.cpus} CPUs (${machine.cpuModel}), ${fmtMiB(machine.memoryBytes)}\n`,
+  );
+  try {
+    const dbPath = join(args.out, 'bench.sqlite');
+    const run = await measuredScan(server, listPath, dbPath, args.concurrency);
+    if (run.exitCode !== 0) {
+      process.stderr.write(`the scan failed (exit code ${run.exitCode}):\n${run.stderr}`);
+      return 1;
+    }
+    const t = timings(dbPath);
+    printRun('concurrent', run, t);
+    const result: Record<string, unknown> = {
+      tool: toolVersion(),
+      date: new Date().toISOString(),
+      machine,
+      options: { sites: args.sites, concurrency: args.concurrency ?? 'default', latencyMs: args.latencyMs },
+      concurrent: { wallMs: run.wallMs, sitesPerMinute: t.sites / (run.wallMs / 60000), ...run.usage, ...t },
+    };
+    let identical = true;
+    if (args.compareSequential) {
+      const seqPath = join(args.out, 'bench-sequential.sqlite');
+      const seq = await measuredScan(server, listPath, seqPath, 1);
+      const ts = timings(seqPath);
+      printRun('sequential', seq, ts);
+      const diff = differences(outcomes(dbPath), outcomes(seqPath));
+      identical = diff.length === 0;
+      process.stdout.write(
+        identical
+          ? `findings identical to the sequential run for all ${t.sites} sites\n`
+          : `findings differ for ${diff.length} site(s):\n${diff.map((d) => `  ${d.url}\n    concurrent: ${JSON.stringify(d.a)}\n    sequential: ${JSON.stringify(d.b)}`).join('\n')}\n`,
+      );
+      result.sequential = { wallMs: seq.wallMs, sitesPerMinute: ts.sites / (seq.wallMs / 60000), ...seq.usage, ...ts };
+      result.identicalToSequential = identical;
+      result.differences = diff;
+    }
+    const jsonPath = join(args.out, 'bench.json');
+    writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`figures written to ${jsonPath}\n`);
+    return identical ? 0 : 1;
+  } finally {
+    await server.close();
+  }
+}
+
+try {
+  process.exitCode = await bench(parseArgs(process.argv.slice(2)));
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else throw err;
+}

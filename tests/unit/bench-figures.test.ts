@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { descendants, differences, quantile, spread, usageOf, type ProcSample } from '../../src/bench/figures.js';
+
+describe('bench figures', () => {
+  it('median and p95 by nearest rank', () => {
+    expect(quantile([], 0.5)).toBeUndefined();
+    expect(quantile([3, 1, 2], 0.5)).toBe(2);
+    const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(quantile(hundred, 0.95)).toBe(95);
+    expect(spread([1000, 3000, 2000])).toEqual({ count: 3, medianMs: 2000, p95Ms: 3000, meanMs: 2000, totalMs: 6000 });
+  });
+
+  const p = (pid: number, ppid: number, rssMiB: number, cpuMs: number, comm = 'chromium'): ProcSample => ({
+    pid, ppid, comm, rssBytes: rssMiB * 1024 * 1024, cpuMs,
+  });
+
+  it('counts the scan process and every browser process under it, and nothing else', () => {
+    const samples = [p(1, 0, 10, 0, 'init'), p(100, 1, 80, 500, 'node'), p(200, 100, 300, 900), p(201, 200, 150, 400), p(300, 1, 999, 9999, 'other')];
+    expect(descendants(samples, 100).map((s) => s.pid).sort()).toEqual([100, 200, 201]);
+    const later = [p(100, 1, 90, 700, 'node'), p(200, 100, 200, 1200), p(202, 200, 400, 300)];
+    expect(usageOf([samples, later], 100)).toEqual({
+      peakNodeBytes: 90 * 1024 * 1024,
+      peakBrowserBytes: 600 * 1024 * 1024,
+      peakTotalBytes: 690 * 1024 * 1024,
+      nodeCpuMs: 700,
+      browserCpuMs: 1200 + 400 + 300,
+    });
+  });
+
+  it('names the sites whose findings differ between two runs', () => {
+    const o = (url: string, grade: string, trackers: string[] = []) => ({ url, status: 'ok', grade, verdicts: [], trackers });
+    expect(differences([o('a', 'A'), o('b', 'E', ['pre: GA'])], [o('b', 'E', ['pre: GA']), o('a', 'A')])).toEqual([]);
+    const d = differences([o('a', 'A'), o('b', 'E')], [o('a', 'C'), o('c', 'A')]);
+    expect(d.map((x) => x.url)).toEqual(['a', 'b', 'c']);
+  });
+});
