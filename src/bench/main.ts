@@ -11,7 +11,7 @@ import { writeFixtureListCsv } from '../../fixtures/lists.js';
 import { syntheticSites, SYNTHETIC_MAX } from '../../fixtures/hosts/synthetic.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
 import { projectRoot, toolVersion } from '../util/package-info.js';
-import { differences, fmtMiB, fmtS, spread, usageOf, type ProcSample, type SiteOutcome } from './figures.js';
+import { descendants, differences, fmtMiB, fmtS, spread, usageOf, type ProcSample, type SiteOutcome } from './figures.js';
 
 const USAGE = `usage: npm run bench -- [--sites <n>] [--concurrency <n>] [--latency-ms <n>] [--compare-sequential] [--out <dir>]
   --sites <n>            generated municipal sites to scan (1..${SYNTHETIC_MAX}, default 342)
@@ -87,6 +87,23 @@ function readProcs(): ProcSample[] {
   return out;
 }
 
+/**
+ * Resident memory of the scan's processes as their proportional share (PSS): Chromium's processes share
+ * many pages, and summing their RSS would count those once per process.
+ */
+function withPss(samples: ProcSample[], root: number): ProcSample[] {
+  const tree = new Set(descendants(samples, root).map((p) => p.pid));
+  return samples.map((p) => {
+    if (!tree.has(p.pid)) return p;
+    try {
+      const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'))?.[1];
+      return kb ? { ...p, rssBytes: Number(kb) * 1024 } : p;
+    } catch {
+      return p;
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 // One scan, measured
 
@@ -110,7 +127,7 @@ async function measuredScan(server: FixtureServer, listPath: string, dbPath: str
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const series: ProcSample[][] = [];
-  const timer = setInterval(() => series.push(readProcs()), 250);
+  const timer = setInterval(() => series.push(withPss(readProcs(), child.pid!)), 250);
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   clearInterval(timer);
   return { wallMs: Date.now() - started, exitCode, usage: usageOf(series, child.pid!), stderr };
@@ -200,7 +217,7 @@ function printRun(label: string, run: ScanRun, t: ReturnType<typeof timings>): v
     lines.push(`    ${k}: ${fmtS(v.medianMs)} / ${fmtS(v.p95Ms)} / ${total ? Math.round((100 * v.totalMs) / total) : 0}%`);
   }
   lines.push(
-    `  peak memory: Node ${fmtMiB(run.usage.peakNodeBytes)}, Chromium (all processes) ${fmtMiB(run.usage.peakBrowserBytes)}, together ${fmtMiB(run.usage.peakTotalBytes)}`,
+    `  peak memory (PSS): Node ${fmtMiB(run.usage.peakNodeBytes)}, Chromium (all processes) ${fmtMiB(run.usage.peakBrowserBytes)}, together ${fmtMiB(run.usage.peakTotalBytes)}`,
     `  CPU time: Node ${fmtS(run.usage.nodeCpuMs)}, Chromium ${fmtS(run.usage.browserCpuMs)} (sampled every 250 ms: a lower bound)`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
