@@ -1,5 +1,6 @@
 // The benchmark's arithmetic: pure functions over timings and process samples, so they can be tested
 // without a browser.
+import type { SiteOutcome } from '../store/outcomes.js';
 
 /** The value below which `q` (0..1) of the sorted values fall (nearest rank); undefined for none. */
 export function quantile(values: readonly number[], q: number): number | undefined {
@@ -101,16 +102,6 @@ export function usageOf(series: ReadonlyArray<readonly ProcSample[]>, root: numb
     nodeCpuMs: Math.round(nodeCpu),
     browserCpuMs: Math.round(browserCpu),
   };
-}
-
-/** What must be the same between two scans of a site for their findings to count as identical. */
-export interface SiteOutcome {
-  url: string;
-  status: string;
-  grade: string | null;
-  verdicts: string[];
-  /** Tracker names per phase, sorted, as "phase: a, b". */
-  trackers: string[];
 }
 
 /** The sites whose outcome differs between two runs (or that one of them lacks). */

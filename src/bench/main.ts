@@ -11,7 +11,8 @@ import { writeFixtureListCsv } from '../../fixtures/lists.js';
 import { syntheticSites, SYNTHETIC_MAX } from '../../fixtures/hosts/synthetic.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
 import { projectRoot, toolVersion } from '../util/package-info.js';
-import { descendants, differences, fmtMiB, fmtS, spread, usageOf, type ProcSample, type SiteOutcome } from './figures.js';
+import { siteOutcomesOfRun, type SiteOutcome } from '../store/outcomes.js';
+import { descendants, differences, fmtMiB, fmtS, spread, usageOf, type ProcSample } from './figures.js';
 
 const USAGE = `usage: npm run bench -- [--sites <n>] [--concurrency <n>] [--latency-ms <n>] [--compare-sequential] [--out <dir>]
   --sites <n>            generated municipal sites to scan (1..${SYNTHETIC_MAX}, default 342)
@@ -182,21 +183,7 @@ function timings(dbPath: string) {
 function outcomes(dbPath: string): SiteOutcome[] {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const scans = db
-      .prepare('SELECT ss.id, s.url, ss.status, ss.grade FROM site_scans ss JOIN sites s ON s.id = ss.site_id WHERE ss.run_id = 1 ORDER BY s.url')
-      .all() as Array<{ id: number; url: string; status: string; grade: string | null }>;
-    const verdicts = db.prepare('SELECT verdict FROM verdicts WHERE site_scan_id = ? ORDER BY verdict').pluck();
-    const trackers = db.prepare(
-      `SELECT ph.name AS phase, group_concat(DISTINCT f.tracker_name) AS names FROM findings f JOIN phases ph ON ph.id = f.phase_id
-       WHERE ph.site_scan_id = ? AND f.seriousness > 0 GROUP BY ph.name ORDER BY ph.name`,
-    );
-    return scans.map((s) => ({
-      url: s.url,
-      status: s.status,
-      grade: s.grade,
-      verdicts: verdicts.all(s.id) as string[],
-      trackers: (trackers.all(s.id) as Array<{ phase: string; names: string }>).map((t) => `${t.phase}: ${t.names.split(',').sort().join(', ')}`),
-    }));
+    return siteOutcomesOfRun(db, 1);
   } finally {
     db.close();
   }

@@ -117,28 +117,41 @@ export class NetworkCollector {
       this.hops.set(e.requestId, hops);
     }
     const frame = e.frameId ? this.frames.get(e.frameId) : undefined;
-    const isDocument = e.type === 'Document';
-    const obs: RequestObservation = {
+    const hop = this.record(t, {
       requestId: e.requestId,
       hop: hops.length,
-      pageIndex: this.pageIndex,
       url: e.request.url,
       method: e.request.method,
-      resourceType: (e.type ?? 'Other').toLowerCase(),
+      resourceType: e.type ?? 'Other',
       isMainFrame: e.frameId !== undefined && e.frameId === this.mainFrameId,
       initiator: initiatorOf(e.initiator),
+      frameUrl: frame?.url,
+    });
+    if (e.frameId) hop.obs.frameId = e.frameId;
+    hops.push(hop);
+  }
+
+  /** A new observation in the phase's order; parties are judged later, against the final site domain. */
+  private record(
+    t: number,
+    r: Pick<RequestObservation, 'requestId' | 'hop' | 'url' | 'method' | 'resourceType' | 'isMainFrame' | 'initiator'> & { frameUrl?: string | undefined },
+  ): Hop {
+    const { frameUrl: frameOf, ...rest } = r;
+    const obs: RequestObservation = {
+      ...rest,
+      resourceType: r.resourceType.toLowerCase(),
+      pageIndex: this.pageIndex,
       timeMs: t - this.opts.phaseStart,
-      host: hostOf(e.request.url),
+      host: hostOf(r.url),
       domain: '',
       party: 'first-party',
     };
-    if (e.frameId) obs.frameId = e.frameId;
     // A frame's own document request is made before the frame has that URL: name the frame by it.
-    const frameUrl = isDocument ? e.request.url : frame?.url;
+    const frameUrl = obs.resourceType === 'document' ? r.url : frameOf;
     if (frameUrl) obs.frameUrl = frameUrl;
     const hop = { obs };
-    hops.push(hop);
     this.order.push(hop);
+    return hop;
   }
 
   private onResponse(e: ResponseReceived): void {
@@ -220,26 +233,17 @@ export class NetworkCollector {
     if (!prev && this.full()) return;
     // A pop-up that keeps polling must not keep the main page's visit from ever being quiet.
     if (prev) prev.obs.redirectedTo = r.url;
-    const requestId = prev ? prev.obs.requestId : `popup-${++this.popupCount}`;
-    const obs: RequestObservation = {
-      requestId,
+    const hop = this.record(t, {
+      requestId: prev ? prev.obs.requestId : `popup-${++this.popupCount}`,
       hop: prev ? prev.obs.hop + 1 : 0,
-      pageIndex: this.pageIndex,
       url: r.url,
       method: r.method,
-      resourceType: r.resourceType.toLowerCase(),
+      resourceType: r.resourceType,
       isMainFrame: false,
       initiator: { type: 'popup' },
-      timeMs: t - this.opts.phaseStart,
-      host: hostOf(r.url),
-      domain: '',
-      party: 'first-party',
-    };
-    const frameUrl = r.resourceType === 'document' ? r.url : r.frameUrl;
-    if (frameUrl) obs.frameUrl = frameUrl;
-    const hop = { obs };
+      frameUrl: r.frameUrl,
+    });
     this.popupHops.set(key, hop);
-    this.order.push(hop);
   }
 
   popupResponse(key: object, status: number, mimeType: string | undefined): void {

@@ -127,11 +127,12 @@ export async function visitPhase(
     page.on('download', (d) => void addEvent('download', `refused: ${d.url()}`));
     watchPage(context, page, network, addEvent, phase);
     cdp = await context.newCDPSession(page);
-    await network.attach(cdp);
+    const session = cdp;
+    await network.attach(session);
 
     const next = async (url: string, kind: PageVisit['kind'], answer?: (navigationStart: number) => Promise<void>) => {
       network.setPageIndex(pageIndex);
-      const { frozen, ...visit } = await visitPage(page, network, url, pageIndex, kind, phaseStart, opts, answer, signal);
+      const { frozen, ...visit } = await visitPage(page, session, network, url, pageIndex, kind, phaseStart, opts, answer, signal);
       pages.push(visit);
       // A dead renderer makes every later step fail or see nothing: say so, rather than judge an empty page.
       if (crashed) throw new PageCrashed();
@@ -212,6 +213,7 @@ export async function visitPhase(
  */
 async function visitPage(
   page: Page,
+  cdp: CDPSession,
   network: NetworkCollector,
   url: string,
   pageIndex: number,
@@ -249,7 +251,7 @@ async function visitPage(
     // Only silence counts: an answer that fails (the page navigated or reloaded itself) is asked again.
     for (let attempt = 0; attempt < 3; attempt++) {
       if (signal?.aborted || page.isClosed()) return false;
-      const answer = await answerWithin(page, RESPONSIVE_MS);
+      const answer = await answerWithin(cdp, RESPONSIVE_MS);
       if (answer !== 'silent') {
         if (answer === 'answered') return false;
         await sleep(300);
@@ -279,23 +281,15 @@ async function visitPage(
 }
 
 /**
- * Whether the page's main thread answers a trivial question within `ms`. Through CDP without a user
- * gesture: Playwright's own evaluate counts as one and would let the page's pending pop-ups through.
+ * Whether the page's main thread answers a trivial question within `ms`, asked on the phase's own CDP
+ * session without a user gesture: Playwright's evaluate counts as one and would let pending pop-ups through.
  */
-async function answerWithin(page: Page, ms: number): Promise<'answered' | 'failed' | 'silent'> {
-  let cdp: CDPSession | undefined;
-  try {
-    cdp = await page.context().newCDPSession(page);
-    const call = cdp.send('Runtime.evaluate', { expression: '1', returnByValue: true, userGesture: false }).then(
-      () => 'answered' as const,
-      () => 'failed' as const,
-    );
-    return (await withTimeout(call, ms)) ?? 'silent';
-  } catch {
-    return 'failed';
-  } finally {
-    void cdp?.detach().catch(() => undefined);
-  }
+async function answerWithin(cdp: CDPSession, ms: number): Promise<'answered' | 'failed' | 'silent'> {
+  const call = cdp.send('Runtime.evaluate', { expression: '1', returnByValue: true, userGesture: false }).then(
+    () => 'answered' as const,
+    () => 'failed' as const,
+  );
+  return (await withTimeout(call, ms)) ?? 'silent';
 }
 
 /** HTML (or XHTML) is a web page; PDFs, images, downloads are not. */

@@ -8,6 +8,7 @@ import { syntheticSites } from '../../fixtures/hosts/synthetic.js';
 import { batchFixtureList, fixtureListCsv } from '../../fixtures/lists.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
 import { isTransient } from '../../src/scan/failures.js';
+import { siteOutcomesOfRun, type SiteOutcome } from '../../src/store/outcomes.js';
 import { QUICK, readDb, runCli, scans, tempDb, waitUntil, type CliResult } from './helpers.js';
 
 // Nightly list scans: a 30+ site list with broken sites, the site deadline, and what a resume refuses.
@@ -277,19 +278,10 @@ function runCount(path: string): number {
 }
 
 /** What a reader compares between two scans of a site: status, grade, verdicts, and trackers per phase. */
-function outcome(db: Database.Database, runId: number, url: string) {
-  const scan = db
-    .prepare('SELECT ss.id, ss.status, ss.grade FROM site_scans ss JOIN sites s ON s.id = ss.site_id WHERE ss.run_id = ? AND s.url = ?')
-    .get(runId, url) as Row;
-  const verdicts = db.prepare('SELECT verdict FROM verdicts WHERE site_scan_id = ? ORDER BY verdict').pluck().all(scan.id);
-  const trackers = db
-    .prepare(
-      `SELECT ph.name AS phase, group_concat(DISTINCT f.tracker_name) AS names FROM findings f JOIN phases ph ON ph.id = f.phase_id
-       WHERE ph.site_scan_id = ? AND f.seriousness > 0 GROUP BY ph.name ORDER BY ph.name`,
-    )
-    .all(scan.id) as Row[];
-  const sorted = trackers.map((t) => [t.phase, String(t.names).split(',').sort().join(', ')]);
-  return { status: scan.status, grade: scan.grade, verdicts, trackers: sorted };
+function outcome(db: Database.Database, runId: number, url: string): SiteOutcome {
+  const found = siteOutcomesOfRun(db, runId).find((o) => o.url === url);
+  if (!found) throw new Error(`run ${runId} has no scan of ${url}`);
+  return found;
 }
 
 describe('what a resume refuses', () => {
