@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright';
+import type { BrowserContext, Disposable, Frame, Page } from 'playwright';
 import { withTimeout } from '../util/time.js';
 
 export interface AutoconsentMessage {
@@ -150,7 +150,15 @@ export class AutoconsentBridge {
   /** Eval snippets refused per page, for the observation's error text. */
   private refused = new WeakMap<Page, string[]>();
 
-  async install(context: BrowserContext): Promise<void> {
+  private armed = true;
+
+  /** Frames that load from now on get no rules, so autoconsent stays idle in them. */
+  disarm(): void {
+    this.armed = false;
+  }
+
+  /** Returns the bundle's init script, to be disposed of when no further page needs it. */
+  async install(context: BrowserContext): Promise<Disposable> {
     const { bundle } = loadAutoconsent();
     await context.exposeBinding('autoconsentSendMessage', (source: { frame: Frame; page: Page | null }, msg: unknown) => {
       try {
@@ -159,7 +167,7 @@ export class AutoconsentBridge {
         // A malformed message from a page is ignored.
       }
     });
-    await context.addInitScript({ content: bundle });
+    return context.addInitScript({ content: bundle });
   }
 
   private onMessage(frame: Frame, page: Page | null, raw: unknown): void {
@@ -169,7 +177,11 @@ export class AutoconsentBridge {
     switch (type) {
       case 'init': {
         const url = typeof msg.url === 'string' ? msg.url : frame.url();
-        const rules = rulesForFrame(url, frame.parentFrame() === null);
+        const isMain = frame.parentFrame() === null;
+        // A new page's about:blank holds no banner: without rules autoconsent stays idle there
+        // instead of running every rule's detection. (A CMP may write its banner into a blank iframe.)
+        if (!this.armed || (isMain && !/^https?:/i.test(url))) return;
+        const rules = rulesForFrame(url, isMain);
         void this.send(frame, { type: 'initResp', config: AUTOCONSENT_CONFIG, rules: { autoconsent: rules } });
         return;
       }
@@ -231,12 +243,14 @@ export class AutoconsentBridge {
   async send(frame: Frame, message: Record<string, unknown>): Promise<boolean> {
     if (frame.isDetached()) return false;
     const ok = await withTimeout(
-      frame.evaluate((m) => {
+      // As one JSON string: Playwright's own argument serialiser walks every node of the ~100 kB of
+      // rules a page gets, which cost more CPU than our whole scan logic for that page.
+      frame.evaluate((json) => {
         const receive = (window as unknown as { autoconsentReceiveMessage?: (x: unknown) => Promise<void> }).autoconsentReceiveMessage;
         if (typeof receive !== 'function') return false;
-        void Promise.resolve(receive(m)).catch(() => undefined);
+        void Promise.resolve(receive(JSON.parse(json))).catch(() => undefined);
         return true;
-      }, message),
+      }, JSON.stringify(message)),
       5000,
     );
     return ok === true;

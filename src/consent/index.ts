@@ -2,7 +2,7 @@
 // rules first (they know the real CMPs), our own text heuristic for home-made banners. A banner only
 // counts as answered when something was clicked and the banner is verifiably gone (or autoconsent's
 // self-test confirms the choice); hiding a banner is never an answer.
-import type { BrowserContext, Frame, Page } from 'playwright';
+import type { BrowserContext, Disposable, Frame, Page } from 'playwright';
 import type { ConsentAction, ConsentClick, ConsentObservation } from '../observe/types.js';
 import { sleep, withTimeout } from '../util/time.js';
 import { AutoconsentBridge, popupSelectors, type AutoconsentMessage } from './autoconsent.js';
@@ -39,6 +39,11 @@ export interface ConsentEngine {
   detect(page: Page, opts: ConsentWaitOptions): Promise<ConsentObservation>;
   /** Waits up to waitMs for a banner, then clicks accept-all / reject-all like a person and confirms. */
   answer(page: Page, action: ConsentAction, opts: ConsentWaitOptions): Promise<ConsentObservation>;
+  /**
+   * The banner has been dealt with: documents loaded from now on get neither autoconsent nor our
+   * banner watcher (on later pages they only cost CPU: nothing is looked for there).
+   */
+  finish(): Promise<void>;
 }
 
 export interface ConsentEngineOptions {
@@ -55,20 +60,20 @@ export async function attachConsentEngine(
   opts: ConsentEngineOptions = {},
 ): Promise<ConsentEngine> {
   const timings: Timings = { ...DEFAULT_TIMINGS, ...opts.timings };
-  await context.addInitScript({ content: consentPageScript() });
+  const scripts: Disposable[] = [await context.addInitScript({ content: consentPageScript() })];
   let bridge: AutoconsentBridge | undefined;
   let setupError: string | undefined;
   if (opts.useAutoconsent ?? true) {
     try {
       bridge = new AutoconsentBridge();
-      await bridge.install(context);
+      scripts.push(await bridge.install(context));
     } catch (err) {
       // The heuristic still works; the observation says autoconsent was missing.
       bridge = undefined;
       setupError = `autoconsent unavailable: ${messageOf(err)}`;
     }
   }
-  return new Engine(mode, timings, bridge, setupError);
+  return new Engine(mode, timings, bridge, setupError, scripts);
 }
 
 interface Found {
@@ -94,7 +99,14 @@ class Engine implements ConsentEngine {
     private readonly t: Timings,
     private readonly bridge: AutoconsentBridge | undefined,
     private readonly setupError: string | undefined,
+    private readonly scripts: Disposable[] = [],
   ) {}
+
+  async finish(): Promise<void> {
+    this.bridge?.disarm();
+    const scripts = this.scripts.splice(0);
+    await Promise.all(scripts.map((s) => withTimeout(s.dispose(), 2000)));
+  }
 
   async detect(page: Page, opts: ConsentWaitOptions): Promise<ConsentObservation> {
     const obs = emptyObservation('none');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
 import { launchBrowser, newVisitorContext, type LaunchedBrowser } from '../../src/browser/launch.js';
-import { attachConsentEngine, type ConsentEngineOptions } from '../../src/consent/index.js';
+import { attachConsentEngine, type ConsentEngine, type ConsentEngineOptions } from '../../src/consent/index.js';
+import { PAGE_KEY } from '../../src/consent/inpage.js';
 import type { ConsentAction, ConsentObservation } from '../../src/observe/types.js';
 
 // The consent engine in real Chromium on small pages served through page routing (fake https origins).
@@ -32,6 +33,7 @@ const FAST: ConsentEngineOptions['timings'] = {
 
 interface Visit {
   page: Page;
+  engine: ConsentEngine;
   context: BrowserContext;
   obs: ConsentObservation;
   requested: string[];
@@ -70,7 +72,7 @@ async function visit(
   const obs = mode === 'detect' ? await engine.detect(p, waitOpts) : await engine.answer(p, mode, waitOpts);
   // CONSENT_DEBUG=1 prints every observation: the quickest way to see why a case fails.
   if (process.env.CONSENT_DEBUG) console.log(JSON.stringify({ mode, elapsedMs: Date.now() - started, obs }));
-  return { page: p, context, obs, requested, elapsedMs: Date.now() - started };
+  return { page: p, engine, context, obs, requested, elapsedMs: Date.now() - started };
 }
 
 const cookie = async (v: Visit, name: string) => (await v.context.cookies()).find((c) => c.name === name)?.value;
@@ -392,6 +394,20 @@ describe('known CMPs (autoconsent rules)', () => {
     expect(v.obs).toMatchObject({ bannerFound: true, engine: 'autoconsent', cmp: 'cookieconsent3', success: true, secondLayer: false });
     expect(v.obs.clicks).toEqual([{ text: 'Alleen noodzakelijke cookies', frameUrl: `${SITE}/`, layer: 1, role: 'reject' }]);
     expect(decodeURIComponent((await cookie(v, 'cc_cookie')) ?? '')).not.toContain('analytics');
+  });
+
+  it('leaves the pages after the banner alone once finished: no autoconsent, no banner watcher', async () => {
+    const v = await visit({ [`${SITE}/`]: CC3, [`${SITE}/afval`]: CC3 }, 'reject', AC);
+    expect(v.obs).toMatchObject({ engine: 'autoconsent', success: true });
+    const present = () =>
+      v.page.evaluate((key) => {
+        const w = window as unknown as Record<string, unknown>;
+        return { autoconsent: typeof w.autoconsentReceiveMessage === 'function', watcher: w[key] !== undefined };
+      }, PAGE_KEY);
+    expect(await present()).toEqual({ autoconsent: true, watcher: true });
+    await v.engine.finish();
+    await v.page.goto(`${SITE}/afval`);
+    expect(await present()).toEqual({ autoconsent: false, watcher: false });
   });
 
   it('detects the CMP by name in the pre phase without clicking', async () => {
