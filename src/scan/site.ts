@@ -4,7 +4,7 @@ import { hostOf, registrableDomain } from '../observe/party.js';
 import { classifyFailure, httpStatusMessage } from './failures.js';
 import { readStatements } from './statements.js';
 import type { PageLink } from './subpages.js';
-import { visitPhase, type VisitOptions } from './visit.js';
+import { visitPhase, type Afterwards, type VisitOptions } from './visit.js';
 
 export interface SiteScanOptions extends VisitOptions {
   phases: PhaseName[];
@@ -31,9 +31,20 @@ export async function scanSite(
   let failure: string | undefined;
   // The start page's links as first seen, banner included (before consent they are all there).
   let startLinks: PageLink[] | undefined;
+  let statements: SiteScanResult['statements'];
+  const last = opts.phases[opts.phases.length - 1];
+  // Statements are read in the last phase's page once that phase is recorded: no extra context.
+  const readThem: Afterwards = async (page, seen) => {
+    const links = startLinks ?? seen.links;
+    if (!links) return;
+    statements = await readStatements(page, links, finalUrl ?? seen.finalUrl ?? site.url, opts, signal);
+  };
+  // When the pre phase waited the whole banner wait and saw no banner, the later phases look for one
+  // only while their start page's dwell lasts: ten more seconds twice would find nothing new.
+  let phaseOpts: VisitOptions = opts;
   for (const phase of opts.phases) {
     if (signal?.aborted) break;
-    const result = await visitPhase(launched, phase, site.url, opts, signal);
+    const result = await visitPhase(launched, phase, site.url, phaseOpts, signal, phase === last ? readThem : undefined);
     if (signal?.aborted) break;
     phases.push(result.observations);
     // A phase whose start page did not load leaves the comparison between phases incomplete: a site
@@ -49,11 +60,11 @@ export async function scanSite(
       siteDomain = result.siteDomain;
     }
     if (result.links && (!startLinks || phase === 'pre')) startLinks = result.links;
+    if (phase === 'pre' && !result.observations.consent.bannerFound) {
+      phaseOpts = { ...opts, bannerWaitMs: Math.min(opts.bannerWaitMs, opts.minDwellMs) };
+    }
   }
-  let statements: SiteScanResult['statements'];
-  if (!failure && startLinks && phases.length > 0 && !signal?.aborted) {
-    statements = await readStatements(launched, startLinks, finalUrl ?? site.url, opts, signal);
-  }
+  if (failure) statements = undefined;
   const result: SiteScanResult = {
     site,
     startedAt,

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright';
-import { newVisitorContext, type LaunchedBrowser } from '../browser/launch.js';
+import type { Page } from 'playwright';
 import { registrableDomain } from '../observe/party.js';
 import type { StatementObservation } from '../observe/types.js';
 import { sleep, withTimeout } from '../util/time.js';
 import type { PageLink } from './subpages.js';
 
 // The site's privacy and cookie statements: found through the start page's links (footer, menu and
-// the consent banner's own link), read in a context of their own after the phases, so reading them
-// adds nothing to what the phases observed. Their text is kept: the disclosure check is a conclusion
+// the consent banner's own link), read in the last phase's page once its observations are sealed, so
+// reading them adds nothing to what the phases observed (and costs no fresh browser context). Their text is kept: the disclosure check is a conclusion
 // that `reclassify` can draw again.
 //
 // A statement that says nothing about a tracker accuses the site, so everything here leans towards
@@ -116,7 +115,6 @@ const rank = (c: { kind: StatementKind; exact: boolean }) => KIND_ORDER[c.kind] 
 
 export interface StatementReadOptions {
   visitTimeoutMs: number;
-  ignoreHttpsErrors: boolean;
 }
 
 /**
@@ -127,7 +125,7 @@ export interface StatementReadOptions {
  * throws: a page that cannot be read is recorded with the reason.
  */
 export async function readStatements(
-  launched: LaunchedBrowser,
+  page: Page,
   startLinks: readonly PageLink[],
   startUrl: string,
   opts: StatementReadOptions,
@@ -150,12 +148,7 @@ export async function readStatements(
     if (pick) pool.splice(pool.indexOf(pick), 1);
     return pick;
   };
-  let context: BrowserContext | undefined;
   try {
-    context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
-    const opened = context;
-    signal?.addEventListener('abort', () => void opened.close().catch(() => undefined), { once: true });
-    const page = await context.newPage();
     let reads = 0;
     for (let next = take(); next && reads < MAX_STATEMENTS && !signal?.aborted; next = take()) {
       reads++;
@@ -173,9 +166,7 @@ export async function readStatements(
       }
     }
   } catch {
-    // A context that would not open: the statements read so far stand; the rest is recorded below.
-  } finally {
-    if (context) await withTimeout(context.close(), 10000);
+    // A page that was closed under us (deadline, interrupt): the statements read so far stand.
   }
   // Statement links left unread: a tracker they might name must not be called undisclosed.
   for (const c of pool) {

@@ -20,8 +20,13 @@ import { chooseSubpages, type PageLink } from './subpages.js';
 import { sleep, withTimeout } from '../util/time.js';
 
 export interface VisitOptions {
-  /** Stay at least this long on a page: late tags (timers, idle callbacks) must get their chance. */
+  /** Stay at least this long on a phase's start page: late tags (timers, idle callbacks) must get their chance. */
   minDwellMs: number;
+  /**
+   * The same for the later pages of a phase (reload, subpages), capped by minDwellMs: the site's late
+   * tags have had their chance on the start page, and scrolling plus the quiet window follow anyway.
+   */
+  pageDwellMs: number;
   /** The network counts as quiet when no request started for this long. */
   quietMs: number;
   /** Upper bound for one page visit, navigation included. */
@@ -36,6 +41,7 @@ export interface VisitOptions {
 
 export const DEFAULT_VISIT_OPTIONS: VisitOptions = {
   minDwellMs: 5000,
+  pageDwellMs: 2000,
   quietMs: 1500,
   visitTimeoutMs: 30000,
   subpages: 2,
@@ -52,6 +58,13 @@ export interface PhaseResult {
   finalUrl?: string;
   siteDomain: string;
 }
+
+/**
+ * Runs in the phase's page once its observations are sealed (network capture detached, everything
+ * copied), when the phase succeeded: later work such as reading privacy statements then needs no
+ * fresh context (each costs a renderer process, about a second of CPU).
+ */
+export type Afterwards = (page: Page, phase: { links?: PageLink[]; finalUrl?: string }) => Promise<void>;
 
 /** Pop-ups beyond this many in one phase are closed at once: a page opening windows in a loop. */
 export const MAX_POPUPS = 5;
@@ -82,6 +95,7 @@ export async function visitPhase(
   startUrl: string,
   opts: VisitOptions,
   signal?: AbortSignal,
+  afterwards?: Afterwards,
 ): Promise<PhaseResult> {
   const phaseStart = Date.now();
   const startedAt = new Date(phaseStart).toISOString();
@@ -109,6 +123,7 @@ export async function visitPhase(
     return ev;
   };
   let crashed = false;
+  let mainPage: Page | undefined;
 
   try {
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
@@ -119,6 +134,7 @@ export async function visitPhase(
     await scriptCookies.attach(context);
     const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
     const page = await context.newPage();
+    mainPage = page;
     scriptCookies.onlyFrom(page);
     page.on('crash', () => {
       crashed = true;
@@ -157,6 +173,8 @@ export async function visitPhase(
       }
       links = await pageLinks(page);
     });
+    // Later pages need no banner detection: autoconsent and our watcher would only cost CPU there.
+    await engine.finish();
     if (start.error) {
       error = start.error;
     } else {
@@ -185,7 +203,6 @@ export async function visitPhase(
   if (context) {
     cookies =
       (await withTimeout(collectCookieJar(context, cdp, siteDomain, cookieEvents, opts.storeValues), 10000)) ?? [];
-    await withTimeout(context.close(), 10000);
   }
   const requests = network.requests(siteDomain);
   const observations: PhaseObservations = {
@@ -193,17 +210,24 @@ export async function visitPhase(
     startedAt,
     endedAt: new Date().toISOString(),
     status: error ? 'failed' : 'ok',
-    pages,
+    pages: [...pages],
     requests,
     cookies,
     cookieEvents,
     storage: storage.storage(siteDomain),
     consent,
     signals: { ...signals, ...googleConsentMode(requests) },
-    screenshots,
-    events,
+    screenshots: [...screenshots],
+    events: [...events],
   };
   if (error) observations.error = error;
+  const startStatus = pages[0]?.status;
+  if (context && mainPage && afterwards && !error && !crashed && !signal?.aborted && (startStatus === undefined || startStatus < 400)) {
+    // Sealed: nothing the page does from here reaches the phase's record.
+    await withTimeout(cdp?.detach() ?? Promise.resolve(), 2000);
+    await afterwards(mainPage, { ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) }).catch(() => undefined);
+  }
+  if (context) await withTimeout(context.close(), 10000);
   return { observations, siteDomain, ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) };
 }
 
@@ -263,7 +287,8 @@ async function visitPage(
     return false;
   };
   const frozenMessage = () => `the page stopped responding: a script kept it busy (no answer within ${RESPONSIVE_MS / 1000} s)`;
-  await waitForQuiet(network, started + opts.minDwellMs, opts.quietMs, deadline, signal);
+  const dwell = kind === 'start' ? opts.minDwellMs : Math.min(opts.pageDwellMs, opts.minDwellMs);
+  await waitForQuiet(network, started + dwell, opts.quietMs, deadline, signal);
   if (await frozen()) return end(frozenMessage());
   if (atBanner) {
     await atBanner(started);
