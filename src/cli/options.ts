@@ -60,6 +60,7 @@ export const ScanOptionsSchema = z.object({
   storeValues: z.boolean().default(false),
   trackerdb: z.boolean().default(true),
   dwell: z.number().int().min(0),
+  pageDwell: z.number().int().min(0),
   quietWindow: z.number().int().min(0),
   visitTimeout: z.number().int().min(1000),
   list: z.string().min(1).optional(),
@@ -125,7 +126,12 @@ export function visitOptions(): Option[] {
     new Option('--banner-wait <ms>', 'how long to wait for a consent banner to appear')
       .argParser(msOption(0, 120000))
       .default(DEFAULT_VISIT_OPTIONS.bannerWaitMs),
-    new Option('--dwell <ms>', 'minimum time on each page').argParser(msOption(0, 600000)).default(DEFAULT_VISIT_OPTIONS.minDwellMs),
+    new Option('--dwell <ms>', "minimum time on each phase's start page (late tags, timers)")
+      .argParser(msOption(0, 600000))
+      .default(DEFAULT_VISIT_OPTIONS.minDwellMs),
+    new Option('--page-dwell <ms>', 'minimum time on each later page of a phase (reload, subpages), at most --dwell')
+      .argParser(msOption(0, 600000))
+      .default(DEFAULT_VISIT_OPTIONS.pageDwellMs),
     new Option('--quiet-window <ms>', 'network counts as quiet after this long without a new request')
       .argParser(msOption(0, 60000))
       .default(DEFAULT_VISIT_OPTIONS.quietMs),
@@ -170,6 +176,7 @@ export function runOptionsOf(o: ScanOptions) {
     ignoreHttpsErrors: o.ignoreHttpsErrors,
     storeValues: o.storeValues,
     minDwellMs: o.dwell,
+    pageDwellMs: o.pageDwell,
     quietMs: o.quietWindow,
     visitTimeoutMs: o.visitTimeout,
     subpages: o.pages,

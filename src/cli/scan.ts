@@ -28,7 +28,7 @@ import { ProgressBar } from './progress.js';
 
 /** Options that shape what a scan observes: a resumed run keeps the ones it was started with. */
 const OBSERVATION_OPTIONS = [
-  'phases', 'pages', 'bannerWait', 'dwell', 'quietWindow', 'visitTimeout', 'storeValues', 'trackerdb',
+  'phases', 'pages', 'bannerWait', 'dwell', 'pageDwell', 'quietWindow', 'visitTimeout', 'storeValues', 'trackerdb',
   'hostResolverRules', 'ignoreHttpsErrors',
 ] as const;
 
@@ -54,7 +54,7 @@ export function scanCommand(): Command {
         .default(['pre', 'accept', 'reject'], 'pre,accept,reject'),
     );
   addOptions(command, visitOptions()).addOption(
-    new Option('--concurrency <n>', 'sites scanned at once (default: two per core, fewer when memory is small)')
+    new Option('--concurrency <n>', 'sites scanned at once (default: six per core, at most 32, fewer when memory is small)')
       .argParser(countOption(1, 64))
       .default(defaultConcurrency()),
   );
@@ -227,6 +227,8 @@ function withRecordedOptions(o: ScanOptions, recorded: Record<string, unknown>, 
     if (recorded[key] === undefined) delete merged[key];
     else merged[key] = recorded[key];
   }
+  // Runs recorded before --page-dwell existed stayed --dwell on every page.
+  if (recorded.pageDwell === undefined && typeof recorded.dwell === 'number') merged.pageDwell = recorded.dwell;
   for (const key of RUN_OPTIONS) {
     if (command.getOptionValueSource(key) !== 'cli' && recorded[key] !== undefined) merged[key] = recorded[key];
   }
