@@ -1,4 +1,6 @@
-import type { LaunchedBrowser } from '../browser/launch.js';
+import type { BrowserContext } from 'playwright';
+import { newVisitorContext, type LaunchedBrowser } from '../browser/launch.js';
+import { withTimeout } from '../util/time.js';
 import type { PhaseName, PhaseObservations, SiteInput, SiteScanResult } from '../observe/types.js';
 import { hostOf, registrableDomain } from '../observe/party.js';
 import { classifyFailure, httpStatusMessage } from './failures.js';
@@ -42,11 +44,14 @@ export async function scanSite(
   // When the pre phase waited the whole banner wait and saw no banner, the later phases look for one
   // only while their start page's dwell lasts: ten more seconds twice would find nothing new.
   let phaseOpts: VisitOptions = opts;
+  let statementsTried = false;
   for (const phase of opts.phases) {
     if (signal?.aborted) break;
     const result = await visitPhase(launched, phase, site.url, phaseOpts, signal, phase === last ? readThem : undefined);
-    if (signal?.aborted) break;
+    // A phase sealed before the stop (it was reading statements) is whole: it stays on record.
+    if (signal?.aborted && !result.sealed) break;
     phases.push(result.observations);
+    if (result.afterwardsRan) statementsTried = true;
     // A phase whose start page did not load leaves the comparison between phases incomplete: a site
     // missing its reject phase must not pass as clean. The site fails (and is retried when the cause
     // may pass); the phases that did run stay on record. After a failed first phase the others would
@@ -60,9 +65,16 @@ export async function scanSite(
       siteDomain = result.siteDomain;
     }
     if (result.links && (!startLinks || phase === 'pre')) startLinks = result.links;
-    if (phase === 'pre' && !result.observations.consent.bannerFound) {
+    // Only a search that ran its course: "no banner" after an error proves nothing.
+    const pre = result.observations.consent;
+    if (phase === 'pre' && !pre.bannerFound && !pre.error) {
       phaseOpts = { ...opts, bannerWaitMs: Math.min(opts.bannerWaitMs, opts.minDwellMs) };
     }
+    if (signal?.aborted) break;
+  }
+  // The last phase's page could not be used (a later page froze): a fresh one reads them.
+  if (!failure && !statementsTried && !signal?.aborted && startLinks && phases.length === opts.phases.length) {
+    statements = await readStatementsInFreshPage(launched, startLinks, finalUrl ?? site.url, opts, signal);
   }
   if (failure) statements = undefined;
   const result: SiteScanResult = {
@@ -89,11 +101,35 @@ export async function scanSite(
     // Finished phases stay as a record, but the site is graded inconclusive: a scan cut short proves nothing.
     result.status = 'failed';
     result.failureClass = 'timeout';
-    result.failureMessage = `site deadline of ${stop.ms} ms passed before all phases finished`;
+    result.failureMessage =
+      phases.length === opts.phases.length
+        ? `site deadline of ${stop.ms} ms passed while the privacy statements were read`
+        : `site deadline of ${stop.ms} ms passed before all phases finished`;
   } else if (failure !== undefined || phases.length === 0) {
     result.status = 'failed';
     result.failureMessage = failure ?? 'no phase ran';
     result.failureClass = classifyFailure(result.failureMessage);
   }
   return result;
+}
+
+async function readStatementsInFreshPage(
+  launched: LaunchedBrowser,
+  links: readonly PageLink[],
+  startUrl: string,
+  opts: SiteScanOptions,
+  signal?: AbortSignal,
+): Promise<SiteScanResult['statements']> {
+  let context: BrowserContext | undefined;
+  try {
+    context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
+    const opened = context;
+    signal?.addEventListener('abort', () => void opened.close().catch(() => undefined), { once: true });
+    return await readStatements(await context.newPage(), links, startUrl, opts, signal);
+  } catch {
+    // A context that would not open: the statements stay "not looked for".
+    return undefined;
+  } finally {
+    if (context) await withTimeout(context.close(), 10000);
+  }
 }

@@ -57,6 +57,10 @@ export interface PhaseResult {
   /** URL of the start page after redirects, when it loaded. */
   finalUrl?: string;
   siteDomain: string;
+  /** The observations were complete before `afterwards` ran: an abort during it leaves them whole. */
+  sealed?: boolean;
+  /** `afterwards` ran (to its end or until aborted). */
+  afterwardsRan?: boolean;
 }
 
 /**
@@ -123,6 +127,7 @@ export async function visitPhase(
     return ev;
   };
   let crashed = false;
+  let stoppedEarly = false;
   let mainPage: Page | undefined;
 
   try {
@@ -189,7 +194,8 @@ export async function visitPhase(
       signals = (await withTimeout(readConsentSignals(page), 3000)) ?? {};
     }
   } catch (err) {
-    if (!(err instanceof StopVisits)) error = crashed ? new PageCrashed().message : messageOf(err);
+    if (err instanceof StopVisits) stoppedEarly = true;
+    else error = crashed ? new PageCrashed().message : messageOf(err);
   }
   if (network.dropped > 0) addEvent('overflow', `${network.dropped} requests beyond the first ${MAX_REQUESTS_PER_PHASE} were not recorded`);
   if (scriptCookies.dropped > 0) {
@@ -218,17 +224,32 @@ export async function visitPhase(
     consent,
     signals: { ...signals, ...googleConsentMode(requests) },
     screenshots: [...screenshots],
-    events: [...events],
+    // Copies: a pop-up still open would otherwise rewrite its event's address later.
+    events: events.map((e) => ({ ...e })),
   };
   if (error) observations.error = error;
   const startStatus = pages[0]?.status;
-  if (context && mainPage && afterwards && !error && !crashed && !signal?.aborted && (startStatus === undefined || startStatus < 400)) {
+  let sealed = false;
+  let afterwardsRan = false;
+  // Not on a page that froze (it would hold up every statement) or that failed.
+  const usable = !error && !crashed && !stoppedEarly && (startStatus === undefined || startStatus < 400);
+  if (context && mainPage && afterwards && usable && !signal?.aborted) {
     // Sealed: nothing the page does from here reaches the phase's record.
+    sealed = true;
     await withTimeout(cdp?.detach() ?? Promise.resolve(), 2000);
+    for (const other of context.pages()) if (other !== mainPage) await other.close().catch(() => undefined);
+    afterwardsRan = true;
     await afterwards(mainPage, { ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) }).catch(() => undefined);
   }
   if (context) await withTimeout(context.close(), 10000);
-  return { observations, siteDomain, ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) };
+  return {
+    observations,
+    siteDomain,
+    ...(links ? { links } : {}),
+    ...(finalUrl ? { finalUrl } : {}),
+    ...(sealed ? { sealed } : {}),
+    ...(afterwardsRan ? { afterwardsRan } : {}),
+  };
 }
 
 /**
