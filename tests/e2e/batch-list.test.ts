@@ -160,9 +160,11 @@ describe('a 40-site list with broken and hostile sites, and a second scan writin
       expect(pixel.filter((r) => r.phase === phase).length).toBeGreaterThan(0);
     }
     expect(pixel.every((r) => r.initiator_type === 'popup' && String(r.frame_url).includes(POPUP_PARTNER_HOST))).toBe(true);
-    // The pop-up the page tries while it loads, before any click: the browser's blocker stops it (with
-    // Playwright's default, blocker off, it would open and request its URL).
-    expect(requests.filter((r) => r.url === BLOCKED_POPUP_URL && r.phase === 'pre')).toEqual([]);
+    // The pop-up the page tries while it loads, before any click: the browser's blocker stops it, unless
+    // a reply of Playwright to one of our bindings (they count as a user gesture) came just before; then
+    // it is closed at once. Either way nothing of it is judged, and it is recorded as pop-up traffic.
+    const preload = requests.filter((r) => r.url === BLOCKED_POPUP_URL && r.phase === 'pre');
+    expect(preload.every((r) => r.initiator_type === 'popup')).toBe(true);
     // Another site's page in a window the visitor may never have seen: no finding, no verdict, grade A.
     const judged = db
       .prepare(
