@@ -51,7 +51,7 @@ export async function scanSite(
     // A phase sealed before the stop (it was reading statements) is whole: it stays on record.
     if (signal?.aborted && !result.sealed) break;
     phases.push(result.observations);
-    if (result.afterwardsRan) statementsTried = true;
+    if (result.sealed) statementsTried = true;
     // A phase whose start page did not load leaves the comparison between phases incomplete: a site
     // missing its reject phase must not pass as clean. The site fails (and is retried when the cause
     // may pass); the phases that did run stay on record. After a failed first phase the others would
@@ -76,7 +76,6 @@ export async function scanSite(
   if (!failure && !statementsTried && !signal?.aborted && startLinks && phases.length === opts.phases.length) {
     statements = await readStatementsInFreshPage(launched, startLinks, finalUrl ?? site.url, opts, signal);
   }
-  if (failure) statements = undefined;
   const result: SiteScanResult = {
     site,
     startedAt,

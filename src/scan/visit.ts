@@ -57,10 +57,10 @@ export interface PhaseResult {
   /** URL of the start page after redirects, when it loaded. */
   finalUrl?: string;
   siteDomain: string;
-  /** The observations were complete before `afterwards` ran: an abort during it leaves them whole. */
+  /**
+   * `afterwards` ran, on observations already complete: an abort during it leaves them whole.
+   */
   sealed?: boolean;
-  /** `afterwards` ran (to its end or until aborted). */
-  afterwardsRan?: boolean;
 }
 
 /**
@@ -230,7 +230,6 @@ export async function visitPhase(
   if (error) observations.error = error;
   const startStatus = pages[0]?.status;
   let sealed = false;
-  let afterwardsRan = false;
   // Not on a page that froze (it would hold up every statement) or that failed.
   const usable = !error && !crashed && !stoppedEarly && (startStatus === undefined || startStatus < 400);
   if (context && mainPage && afterwards && usable && !signal?.aborted) {
@@ -238,7 +237,6 @@ export async function visitPhase(
     sealed = true;
     await withTimeout(cdp?.detach() ?? Promise.resolve(), 2000);
     for (const other of context.pages()) if (other !== mainPage) await other.close().catch(() => undefined);
-    afterwardsRan = true;
     await afterwards(mainPage, { ...(links ? { links } : {}), ...(finalUrl ? { finalUrl } : {}) }).catch(() => undefined);
   }
   if (context) await withTimeout(context.close(), 10000);
@@ -248,7 +246,6 @@ export async function visitPhase(
     ...(links ? { links } : {}),
     ...(finalUrl ? { finalUrl } : {}),
     ...(sealed ? { sealed } : {}),
-    ...(afterwardsRan ? { afterwardsRan } : {}),
   };
 }
 
