@@ -66,7 +66,8 @@ export const ScanOptionsSchema = z.object({
   list: z.string().min(1).optional(),
   skipInvalid: z.boolean().default(false),
   resume: z.union([z.literal(true), z.number().int().positive()]).optional(),
-  concurrency: z.number().int().min(1),
+  /** Left out: the default for the browser that will run the scan (`defaultConcurrency`). */
+  concurrency: z.number().int().min(1).optional(),
   siteTimeout: z.number().int().min(0),
   retries: z.number().int().min(0),
   retryDelay: z.number().int().min(0),

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
+import { browserLabel } from '../browser/find.js';
 import { launchBrowser, type LaunchedBrowser, type LaunchOptions } from '../browser/launch.js';
 import { BrowserSupervisor } from '../browser/supervisor.js';
 import type { SiteInput, SiteScanResult } from '../observe/types.js';
@@ -63,6 +64,7 @@ export interface RunResult {
   /** The signal that stopped the run, when it was stopped. */
   interruptedBy?: string;
   browserVersion: string;
+  browserPath: string;
   /** Site scans saved by this process (a resumed run also has earlier ones in the database). */
   saved: number;
   browserLaunches: number;
@@ -122,12 +124,10 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
       }).immediate();
     }
     const id = runId;
-    const recordedVersion = opts.resumeRunId !== undefined ? getRun(db, id)?.browserVersion : undefined;
-    if (recordedVersion && recordedVersion !== first.version) {
-      log?.warn(
-        { runId: id, recorded: recordedVersion, now: first.version },
-        `the run started with Chromium ${recordedVersion} and resumes with ${first.version}; the run records the first`,
-      );
+    const recorded = opts.resumeRunId !== undefined ? getRun(db, id) : undefined;
+    const [was, now] = recorded ? [browserLabel(recorded.browserVersion, recorded.browserPath), browserLabel(first.version, first.location.path)] : [];
+    if (was && was !== now) {
+      log?.warn({ runId: id, recorded: was, now }, `the run started with ${was} and resumes with ${now}; the run records the first`);
     }
     log?.info({ runId: id, sites: sites.length, concurrency: opts.concurrency, resumed: opts.resumeRunId !== undefined }, 'run started');
 
@@ -194,6 +194,7 @@ export async function runScan(sites: SiteInput[], opts: RunOptions): Promise<Run
       runId: id,
       status,
       browserVersion: first.version,
+      browserPath: first.location.path,
       saved,
       browserLaunches: supervisor.launches,
     };

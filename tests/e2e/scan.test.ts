@@ -55,7 +55,7 @@ describe('cookiewatch scan on the fixture internet', () => {
     expect(scan.stdout).toMatch(/! tracking_before_consent: .*Meta Pixel/);
     expect(scan.stdout).toMatch(/\n\s+pre: \d+ requests \(\d+ third-party\), \d+ third-party domains: .*facebook\.com/);
     expect(scan.stdout).toMatch(/^run 1 complete: 3 sites in \d+s.*\nok 3, failed 0, interrupted 0, not scanned 0\n/m);
-    expect(scan.stdout).toMatch(/^Chromium \d+\.\d+\.\d+\.\d+; 1 browser start\(s\)$/m);
+    expect(scan.stdout).toMatch(/^Chromium \d+\.\d+\.\d+\.\d+( \(headless shell\))?; 1 browser start\(s\)$/m);
   });
 
   it('records the run with tool version, browser version and the third-party cookie setting', () => {
@@ -66,6 +66,8 @@ describe('cookiewatch scan on the fixture internet', () => {
     expect(run.cookie_controls_mode).toBe(0);
     expect(String(run.user_agent)).not.toMatch(/Headless/);
     expect(JSON.parse(String(run.options_json))).toMatchObject({ ignoreHttpsErrors: true });
+    // The default concurrency depends on the browser found; the run records the number it used.
+    expect(JSON.parse(String(run.options_json)).concurrency).toBeGreaterThanOrEqual(1);
   });
 
   it('records GA4 and the Facebook Pixel with their initiators, hosts and parties', () => {
