@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type CDPSession } from 'playwright';
 import { findBrowser, type BrowserLocation } from './find.js';
 
 export interface LaunchOptions {
@@ -21,7 +21,22 @@ export interface LaunchedBrowser {
   /** Chromium's third-party cookie setting in the profile every context inherits (0 = allowed). */
   cookieControlsMode: number;
   userAgent: string;
+  /** The browser's own client hints without a "HeadlessChrome" brand, when it could tell them. */
+  userAgentMetadata?: UserAgentMetadata;
   close(): Promise<void>;
+}
+
+/** CDP's `Emulation.UserAgentMetadata`: what `Sec-CH-UA*` headers and `navigator.userAgentData` say. */
+export interface UserAgentMetadata {
+  brands?: Array<{ brand: string; version: string }>;
+  fullVersionList?: Array<{ brand: string; version: string }>;
+  platform: string;
+  platformVersion: string;
+  architecture: string;
+  model: string;
+  mobile: boolean;
+  bitness?: string;
+  wow64?: boolean;
 }
 
 // A typical Chrome visitor allows third-party cookies; Chromium's default profile here blocks them.
@@ -89,6 +104,59 @@ export function visitorUserAgent(browserVersion: string): string {
 }
 
 /**
+ * The client hints a visitor's browser of this build would send: the headless shell adds a
+ * "HeadlessChrome" brand to `Sec-CH-UA` on every request, which a full Chromium does not; it is
+ * dropped, like "HeadlessChrome" in the user agent. Anything unexpected gives undefined (no override).
+ */
+export function visitorUserAgentMetadata(raw: unknown): UserAgentMetadata | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  const list = (v: unknown) =>
+    Array.isArray(v)
+      ? v
+          .filter((b): b is { brand: string; version: string } => typeof b?.brand === 'string' && typeof b?.version === 'string')
+          .filter((b) => !/headless/i.test(b.brand))
+          .map((b) => ({ brand: b.brand, version: b.version }))
+      : undefined;
+  const brands = list(r.brands);
+  if (!brands?.length || typeof r.platform !== 'string') return undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const fullVersionList = list(r.fullVersionList);
+  return {
+    brands,
+    ...(fullVersionList?.length ? { fullVersionList } : {}),
+    platform: r.platform,
+    platformVersion: text(r.platformVersion),
+    architecture: text(r.architecture),
+    model: text(r.model),
+    mobile: r.mobile === true,
+    ...(typeof r.bitness === 'string' ? { bitness: r.bitness } : {}),
+    ...(typeof r.wow64 === 'boolean' ? { wow64: r.wow64 } : {}),
+  };
+}
+
+/** Asks the browser for its client hints, in a page served by Playwright itself (nothing goes out). */
+async function readUserAgentMetadata(context: BrowserContext): Promise<UserAgentMetadata | undefined> {
+  const page = await context.newPage();
+  try {
+    // userAgentData exists only in secure contexts, so an https page; the route answers it locally.
+    await page.route('**/*', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>ua</title>' }));
+    await page.goto('https://client-hints.cookiewatch.invalid/', { timeout: 10_000 });
+    const raw = await page.evaluate(async () => {
+      const data = (navigator as Navigator & { userAgentData?: { brands: unknown; mobile: boolean; getHighEntropyValues(h: string[]): Promise<Record<string, unknown>> } }).userAgentData;
+      if (!data) return undefined;
+      const high = await data.getHighEntropyValues(['fullVersionList', 'platform', 'platformVersion', 'architecture', 'bitness', 'model', 'wow64']);
+      return { ...high, brands: data.brands, mobile: data.mobile };
+    });
+    return visitorUserAgentMetadata(raw);
+  } catch {
+    return undefined;
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+/**
  * Launches Chromium on a throw-away profile whose preferences allow third-party cookies.
  * New contexts made from `browser.newContext()` inherit that setting, unlike contexts of a plain launch.
  */
@@ -124,13 +192,16 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
   const browser = persistent.browser();
   if (!browser) throw new Error('Chromium started without a browser handle');
   const version = browser.version();
+  const userAgentMetadata = await readUserAgentMetadata(persistent);
   let closed = false;
   return {
     browser,
     location,
     version,
+    // A headless shell reads no profile preferences: it always accepts third-party cookies.
     cookieControlsMode: COOKIE_CONTROLS_MODE_ALLOW_ALL,
     userAgent: visitorUserAgent(version),
+    ...(userAgentMetadata ? { userAgentMetadata } : {}),
     async close() {
       if (closed) return;
       closed = true;
@@ -147,13 +218,28 @@ export interface VisitorContextOptions {
 
 export const VIEWPORT = { width: 1366, height: 768 } as const;
 
+export const VISITOR_LOCALE = 'nl-NL';
+
+/**
+ * Sets a page's client hints to the visitor's (see `visitorUserAgentMetadata`). Playwright sets the user
+ * agent with hints of its own that keep the browser's brands; this replaces them for the page's target.
+ */
+export async function applyVisitorClientHints(cdp: CDPSession, launched: LaunchedBrowser): Promise<void> {
+  if (!launched.userAgentMetadata) return;
+  await cdp.send('Emulation.setUserAgentOverride', {
+    userAgent: launched.userAgent,
+    acceptLanguage: VISITOR_LOCALE,
+    userAgentMetadata: launched.userAgentMetadata,
+  });
+}
+
 /** A fresh context (empty cookies and storage) that looks like a Dutch desktop visitor. */
 export async function newVisitorContext(
   launched: LaunchedBrowser,
   opts: Partial<VisitorContextOptions> = {},
 ): Promise<BrowserContext> {
   return launched.browser.newContext({
-    locale: 'nl-NL',
+    locale: VISITOR_LOCALE,
     timezoneId: 'Europe/Amsterdam',
     viewport: { ...VIEWPORT },
     userAgent: opts.userAgent ?? launched.userAgent,

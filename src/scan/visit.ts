@@ -1,5 +1,5 @@
 import type { BrowserContext, CDPSession, Dialog, Page, Request } from 'playwright';
-import { newVisitorContext, VIEWPORT, type LaunchedBrowser } from '../browser/launch.js';
+import { applyVisitorClientHints, newVisitorContext, VIEWPORT, type LaunchedBrowser } from '../browser/launch.js';
 import { googleConsentMode } from '../observe/consent-mode.js';
 import { collectCookieJar } from '../observe/cookies.js';
 import { MAX_REQUESTS_PER_PHASE, NetworkCollector } from '../observe/network.js';
@@ -147,6 +147,9 @@ export async function visitPhase(
     });
     page.on('download', (d) => void addEvent('download', `refused: ${d.url()}`));
     watchPage(context, page, network, addEvent, phase);
+    // A session of its own: its overrides last as long as it does, and the network session below is
+    // detached before the privacy statements are read in this page.
+    await applyVisitorClientHints(await context.newCDPSession(page), launched);
     cdp = await context.newCDPSession(page);
     const session = cdp;
     await network.attach(session);
