@@ -233,12 +233,37 @@ export async function applyVisitorClientHints(cdp: CDPSession, launched: Launche
   });
 }
 
+/**
+ * Chrome's pop-up blocker, for the headless shell, which has none: a new window opens only while the
+ * page has a user's activation (a click), from `window.open` or from a script's click on a link into a
+ * new window. Without it a pop-up no visitor's Chrome would open could set cookies in the jar we judge.
+ * Runs in every frame before the page's own scripts.
+ */
+function popupBlocker(): void {
+  const activation = navigator.userActivation;
+  if (!activation) return;
+  const open = window.open;
+  window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
+    return activation.isActive ? open.apply(this, args) : null;
+  } as typeof window.open;
+  const ownWindow = ['', '_self', '_parent', '_top'];
+  document.addEventListener(
+    'click',
+    (e) => {
+      if (e.isTrusted || activation.isActive) return;
+      const link = e.target instanceof Element ? e.target.closest('a[target], area[target]') : null;
+      if (link && !ownWindow.includes((link.getAttribute('target') ?? '').toLowerCase())) e.preventDefault();
+    },
+    true,
+  );
+}
+
 /** A fresh context (empty cookies and storage) that looks like a Dutch desktop visitor. */
 export async function newVisitorContext(
   launched: LaunchedBrowser,
   opts: Partial<VisitorContextOptions> = {},
 ): Promise<BrowserContext> {
-  return launched.browser.newContext({
+  const context = await launched.browser.newContext({
     locale: VISITOR_LOCALE,
     timezoneId: 'Europe/Amsterdam',
     viewport: { ...VIEWPORT },
@@ -247,6 +272,8 @@ export async function newVisitorContext(
     // Nothing a site sends is written to our disk: a download is refused (and a start URL that is one fails).
     acceptDownloads: false,
   });
+  if (launched.location.kind === 'headless-shell') await context.addInitScript(popupBlocker);
+  return context;
 }
 
 function firstLine(err: unknown): string {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
+import { launchBrowser, newVisitorContext } from '../../src/browser/launch.js';
 import { FAST, phaseView, readDb, runCli, tempDb, type CliResult } from './helpers.js';
 
 // The scan runs a headless shell when one is installed; a full Chromium (new headless mode) must keep
@@ -89,4 +90,34 @@ describe('the default browser', () => {
     expect(sent.every((h) => /"Chromium";v="\d+"/.test(h.secChUa)), JSON.stringify(sent[0])).toBe(true);
     expect(sent.filter((h) => /headless/i.test(h.secChUa))).toEqual([]);
   });
+});
+
+describe('pop-ups in the default browser', () => {
+  it('opens a window only after a click, as Chrome\'s pop-up blocker does (the headless shell has none of its own)', async () => {
+    const launched = await launchBrowser({ hostResolverRules: server.hostResolverRules });
+    try {
+      const context = await newVisitorContext(launched, { ignoreHttpsErrors: true });
+      const opened: string[] = [];
+      const page = await context.newPage();
+      context.on('page', (p) => opened.push(p.url() || 'about:blank'));
+      // Popupstad opens a DoubleClick window as it loads, and one per banner button when clicked.
+      await page.goto('https://www.popupstad.nl/', { waitUntil: 'load' });
+      await page.waitForTimeout(1500);
+      expect(opened).toEqual([]);
+      // A script's click on a link into a new window, without a user's activation, is blocked too.
+      await page.evaluate(() => {
+        const a = Object.assign(document.createElement('a'), { href: 'https://www.popupstad.nl/nieuw', target: '_blank' });
+        document.body.append(a);
+        setTimeout(() => a.click(), 6000);
+      });
+      await page.waitForTimeout(7000);
+      expect(opened).toEqual([]);
+      const popup = context.waitForEvent('page');
+      await page.click('[data-keuze="accepted"]');
+      await popup;
+      expect(opened).toHaveLength(1);
+    } finally {
+      await launched.close();
+    }
+  }, 60_000);
 });
