@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession } from 'playwright';
 import { findBrowser, type BrowserLocation } from './find.js';
+import { withTimeout } from '../util/time.js';
 
 export interface LaunchOptions {
   /** Explicit browser binary (`--browser`); otherwise found by `findBrowser`. */
@@ -135,13 +136,17 @@ export function visitorUserAgentMetadata(raw: unknown): UserAgentMetadata | unde
   };
 }
 
+const clientHintsOf = new Map<string, UserAgentMetadata>();
+
 /** Asks the browser for its client hints, in a page served by Playwright itself (nothing goes out). */
 async function readUserAgentMetadata(context: BrowserContext): Promise<UserAgentMetadata | undefined> {
   const page = await context.newPage();
   try {
     // userAgentData exists only in secure contexts, so an https page; the route answers it locally.
-    await page.route('**/*', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>ua</title>' }));
-    await page.goto('https://client-hints.cookiewatch.invalid/', { timeout: 10_000 });
+    await page.route('**/*', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>ua</title>' }).catch(() => undefined),
+    );
+    await page.goto('https://client-hints.cookiewatch.invalid/', { timeout: 25_000 });
     const raw = await page.evaluate(async () => {
       const data = (navigator as Navigator & { userAgentData?: { brands: unknown; mobile: boolean; getHighEntropyValues(h: string[]): Promise<Record<string, unknown>> } }).userAgentData;
       if (!data) return undefined;
@@ -152,6 +157,7 @@ async function readUserAgentMetadata(context: BrowserContext): Promise<UserAgent
   } catch {
     return undefined;
   } finally {
+    await page.unrouteAll({ behavior: 'ignoreErrors' }).catch(() => undefined);
     await page.close().catch(() => undefined);
   }
 }
@@ -189,10 +195,28 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
     rmSync(userDataDir, { recursive: true, force: true });
     throw new Error(`Could not start Chromium at ${location.path}: ${firstLine(err)}`);
   }
+  const discard = async () => {
+    await persistent.close().catch(() => undefined);
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
   const browser = persistent.browser();
-  if (!browser) throw new Error('Chromium started without a browser handle');
+  if (!browser) {
+    await discard();
+    throw new Error('Chromium started without a browser handle');
+  }
   const version = browser.version();
-  const userAgentMetadata = await readUserAgentMetadata(persistent);
+  // Read once per binary and version: a browser started beside 30 busy scans may be slow to answer.
+  const key = `${location.path}\n${version}`;
+  let userAgentMetadata = clientHintsOf.get(key);
+  if (!userAgentMetadata) {
+    userAgentMetadata = await withTimeout(readUserAgentMetadata(persistent), 30_000);
+    if (userAgentMetadata) clientHintsOf.set(key, userAgentMetadata);
+  }
+  // Without them the shell would announce "HeadlessChrome" on every request: a failed start, retried.
+  if (!userAgentMetadata && location.kind === 'headless-shell') {
+    await discard();
+    throw new Error(`Could not read the client hints of ${location.path}`);
+  }
   let closed = false;
   return {
     browser,
@@ -205,8 +229,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
     async close() {
       if (closed) return;
       closed = true;
-      await persistent.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
+      await discard();
     },
   };
 }
