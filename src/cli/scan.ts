@@ -121,9 +121,10 @@ export function scanCommand(): Command {
         planned = sites.length;
       }
 
-      // Recorded with the run as a number, so a resume goes on at the same pace unless told otherwise.
-      if (o.concurrency === undefined) o = { ...o, concurrency: defaultConcurrency(findBrowser(o.browser).kind) };
-      const concurrency = o.concurrency ?? 1;
+      // The browser is found once: a relaunch mid-run must not switch to another one installed meanwhile.
+      const browser = findBrowser(o.browser);
+      // A default is not recorded as if given: a resume works it out again for the browser it finds.
+      const concurrency = o.concurrency ?? defaultConcurrency(browser.kind);
 
       const classify = await classifyOptions(o.trackerdb);
       // A list scan prints a line per site; a scan of a few URLs the detailed summary of each.
@@ -160,6 +161,7 @@ export function scanCommand(): Command {
       try {
         run = await runScan(sites, {
           ...runOptionsOf(o),
+          browserPath: browser.path,
           concurrency,
           classify,
           ...(resumeRunId !== undefined ? { resumeRunId } : {}),

@@ -15,7 +15,7 @@ describe('defaultConcurrency', () => {
     expect(defaultConcurrency('chromium', 8, 2 * GiB)).toBe(4);
     expect(defaultConcurrency('chromium', 2, 4 * GiB)).toBe(12);
     expect(defaultConcurrency('chromium', 2, 3 * GiB)).toBe(8);
-    expect(defaultConcurrency('headless-shell', 2, 3 * GiB)).toBe(16);
+    expect(defaultConcurrency('headless-shell', 2, 3 * GiB)).toBe(8);
     expect(defaultConcurrency('headless-shell', 8, 1 * GiB)).toBe(1);
     expect(defaultConcurrency('chromium', 0, 0)).toBe(1);
   });
