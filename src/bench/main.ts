@@ -13,6 +13,8 @@ import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js
 import { projectRoot, toolVersion } from '../util/package-info.js';
 import { siteOutcomesOfRun, type SiteOutcome } from '../store/outcomes.js';
 import { descendants, differences, fmtMiB, fmtS, spread, usageOf, type ProcSample } from './figures.js';
+import { browserKindOf, browserLabel } from '../browser/find.js';
+import { defaultConcurrency } from '../scan/concurrency.js';
 
 const USAGE = `usage: npm run bench -- [--sites <n>] [--concurrency <n>] [--latency-ms <n>] [--compare-sequential] [--out <dir>]
   --sites <n>            generated municipal sites to scan (1..${SYNTHETIC_MAX}, default 342)
@@ -140,6 +142,15 @@ async function measuredScan(server: FixtureServer, listPath: string, dbPath: str
 
 const ms = (a: string | null, b: string | null) => (a && b ? Date.parse(b) - Date.parse(a) : undefined);
 
+function ranBrowser(dbPath: string): { path: string; version: string } {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT browser_path AS path, browser_version AS version FROM runs WHERE id = 1').get() as { path: string; version: string };
+  } finally {
+    db.close();
+  }
+}
+
 function timings(dbPath: string) {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -230,12 +241,17 @@ async function bench(args: Args): Promise<number> {
       return 1;
     }
     const t = timings(dbPath);
+    // What was measured: the browser the scan found, and the concurrency it chose for it.
+    const browser = ranBrowser(dbPath);
+    const concurrency = args.concurrency ?? defaultConcurrency(browserKindOf(browser.path));
+    process.stdout.write(`browser: ${browserLabel(browser.version, browser.path)} (${browser.path}), ${concurrency} sites at once\n`);
     printRun('concurrent', run, t);
     const result: Record<string, unknown> = {
       tool: toolVersion(),
       date: new Date().toISOString(),
       machine,
-      options: { sites: args.sites, concurrency: args.concurrency ?? 'default', latencyMs: args.latencyMs },
+      options: { sites: args.sites, concurrency, concurrencyGiven: args.concurrency !== undefined, latencyMs: args.latencyMs },
+      browser: { path: browser.path, version: browser.version, kind: browserKindOf(browser.path) },
       concurrent: { wallMs: run.wallMs, sitesPerMinute: t.sites / (run.wallMs / 60000), ...run.usage, ...t },
     };
     let identical = true;
