@@ -108,7 +108,7 @@ const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 /** Which browser, how it reaches hosts, whose names it may use. */
 export function browserOptions(): Option[] {
   return [
-    new Option('--browser <path>', 'Chromium or Chrome binary (default: $COOKIEWATCH_BROWSER, Playwright\'s Chromium, system Chromium)'),
+    new Option('--browser <path>', 'Chromium, Chrome or headless-shell binary (default: $COOKIEWATCH_BROWSER, Playwright\'s headless shell or Chromium, the system\'s headless shell or Chromium)'),
     new Option(
       '--host-resolver-rules <rules>',
       'Chromium host mapping, like curl --resolve, e.g. "MAP * 127.0.0.1:8443" (test servers, intranets)',
