@@ -118,6 +118,32 @@ export function differences(a: readonly SiteOutcome[], b: readonly SiteOutcome[]
   return out;
 }
 
+/**
+ * Sites generated from one scenario are the same site under another name, so they must all get the
+ * same findings; a site that differs was disturbed by the load (or by the sites beside it). With a
+ * one-at-a-time run of a few sites per scenario, this extends "identical to sequential" to them all.
+ */
+export function scenarioConsistency(
+  outcomes: readonly SiteOutcome[],
+  scenarioOf: (url: string) => string | undefined,
+): Array<{ scenario: string; sites: number; outcomes: Array<{ count: number; example: SiteOutcome }> }> {
+  const key = (o: SiteOutcome) => JSON.stringify([o.status, o.grade, o.verdicts, o.trackers]);
+  const groups = new Map<string, Map<string, { count: number; example: SiteOutcome }>>();
+  for (const o of outcomes) {
+    const scenario = scenarioOf(o.url) ?? '(not generated)';
+    const group = groups.get(scenario) ?? new Map<string, { count: number; example: SiteOutcome }>();
+    groups.set(scenario, group);
+    const seen = group.get(key(o));
+    if (seen) seen.count++;
+    else group.set(key(o), { count: 1, example: o });
+  }
+  return [...groups].map(([scenario, group]) => ({
+    scenario,
+    sites: [...group.values()].reduce((n, g) => n + g.count, 0),
+    outcomes: [...group.values()].sort((a, b) => b.count - a.count),
+  }));
+}
+
 export const MiB = 1024 * 1024;
 export const fmtMiB = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
 export const fmtS = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);

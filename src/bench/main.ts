@@ -8,19 +8,21 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeFixtureListCsv } from '../../fixtures/lists.js';
-import { syntheticSites, SYNTHETIC_MAX } from '../../fixtures/hosts/synthetic.js';
+import { parseSyntheticHostname, syntheticSites, syntheticSpec, SYNTHETIC_MAX } from '../../fixtures/hosts/synthetic.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server.js';
 import { projectRoot, toolVersion } from '../util/package-info.js';
 import { siteOutcomesOfRun, type SiteOutcome } from '../store/outcomes.js';
-import { descendants, differences, fmtMiB, fmtS, spread, usageOf, type ProcSample } from './figures.js';
+import { descendants, differences, fmtMiB, fmtS, scenarioConsistency, spread, usageOf, type ProcSample } from './figures.js';
 import { browserKindOf, browserLabel } from '../browser/find.js';
 import { defaultConcurrency } from '../scan/concurrency.js';
 
-const USAGE = `usage: npm run bench -- [--sites <n>] [--concurrency <n>] [--latency-ms <n>] [--compare-sequential] [--out <dir>]
+const USAGE = `usage: npm run bench -- [--sites <n>] [--concurrency <n>] [--latency-ms <n>] [--compare-sequential [--sequential-sites <n>]] [--out <dir>]
   --sites <n>            generated municipal sites to scan (1..${SYNTHETIC_MAX}, default 342)
   --concurrency <n>      sites at once (default: the scan's own default)
   --latency-ms <n>       delay before the fixture server answers each request (default 20)
   --compare-sequential   scan the same sites again one at a time and check the findings are identical
+  --sequential-sites <n> with --compare-sequential: only the first n sites one at a time (default: all),
+                         compared with what the full run found for them
   --out <dir>            where the databases and bench.json go (default reports/bench)`;
 
 interface Args {
@@ -28,6 +30,7 @@ interface Args {
   concurrency?: number;
   latencyMs: number;
   compareSequential: boolean;
+  sequentialSites?: number;
   out: string;
 }
 
@@ -48,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--concurrency') args.concurrency = whole(flag, value(), 1, 64);
     else if (flag === '--latency-ms') args.latencyMs = whole(flag, value(), 0, 5000);
     else if (flag === '--compare-sequential') args.compareSequential = true;
+    else if (flag === '--sequential-sites') args.sequentialSites = whole(flag, value(), 1, SYNTHETIC_MAX);
     else if (flag === '--out') {
       const v = value();
       if (!v) throw new UsageError('--out needs a folder');
@@ -57,6 +61,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new UsageError(`unknown option ${arg}`);
   }
+  if (args.sequentialSites !== undefined && !args.compareSequential) throw new UsageError('--sequential-sites goes with --compare-sequential');
   return args;
 }
 
@@ -246,25 +251,43 @@ async function bench(args: Args): Promise<number> {
     const concurrency = args.concurrency ?? defaultConcurrency(browserKindOf(browser.path));
     process.stdout.write(`browser: ${browserLabel(browser.version, browser.path)} (${browser.path}), ${concurrency} sites at once\n`);
     printRun('concurrent', run, t);
+    const consistency = scenarioConsistency(outcomes(dbPath), (url) => {
+      const parsed = parseSyntheticHostname(new URL(url).hostname);
+      return parsed ? syntheticSpec(parsed.index, parsed.seed).scenario : undefined;
+    });
+    const consistent = consistency.every((c) => c.outcomes.length === 1);
+    process.stdout.write(
+      `  findings per scenario: ${consistency.map((c) => `${c.scenario} ${c.sites} sites, ${c.outcomes.length} outcome${c.outcomes.length === 1 ? '' : 's'}`).join('; ')}\n` +
+        consistency
+          .filter((c) => c.outcomes.length > 1)
+          .flatMap((c) => c.outcomes.map((o) => `    ${c.scenario}: ${o.count} like ${o.example.url} ${JSON.stringify([o.example.grade, o.example.verdicts, o.example.trackers])}\n`))
+          .join(''),
+    );
     const result: Record<string, unknown> = {
       tool: toolVersion(),
       date: new Date().toISOString(),
       machine,
       options: { sites: args.sites, concurrency, concurrencyGiven: args.concurrency !== undefined, latencyMs: args.latencyMs },
       browser: { path: browser.path, version: browser.version, kind: browserKindOf(browser.path) },
+      consistentPerScenario: consistent,
+      perScenario: consistency.map((c) => ({ scenario: c.scenario, sites: c.sites, outcomes: c.outcomes.map((o) => ({ count: o.count, example: o.example })) })),
       concurrent: { wallMs: run.wallMs, sitesPerMinute: t.sites / (run.wallMs / 60000), ...run.usage, ...t },
     };
     let identical = true;
     if (args.compareSequential) {
       const seqPath = join(args.out, 'bench-sequential.sqlite');
-      const seq = await measuredScan(server, listPath, seqPath, 1);
+      const seqSites = sites.slice(0, args.sequentialSites ?? sites.length);
+      const seqListPath = join(args.out, 'sites-sequential.csv');
+      await writeFixtureListCsv(seqListPath, seqSites);
+      const seq = await measuredScan(server, seqListPath, seqPath, 1);
       const ts = timings(seqPath);
       printRun('sequential', seq, ts);
-      const diff = differences(outcomes(dbPath), outcomes(seqPath));
+      const compared = new Set(seqSites.map((site) => site.url));
+      const diff = differences(outcomes(dbPath).filter((o) => compared.has(o.url)), outcomes(seqPath));
       identical = diff.length === 0;
       process.stdout.write(
         identical
-          ? `findings identical to the sequential run for all ${t.sites} sites\n`
+          ? `findings identical to the sequential run for all ${seqSites.length} sites it scanned\n`
           : `findings differ for ${diff.length} site(s):\n${diff.map((d) => `  ${d.url}\n    concurrent: ${JSON.stringify(d.a)}\n    sequential: ${JSON.stringify(d.b)}`).join('\n')}\n`,
       );
       result.sequential = { wallMs: seq.wallMs, sitesPerMinute: ts.sites / (seq.wallMs / 60000), ...seq.usage, ...ts };
@@ -274,7 +297,7 @@ async function bench(args: Args): Promise<number> {
     const jsonPath = join(args.out, 'bench.json');
     writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`figures written to ${jsonPath}\n`);
-    return identical ? 0 : 1;
+    return identical && consistent ? 0 : 1;
   } finally {
     await server.close();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { descendants, differences, quantile, spread, usageOf, type ProcSample } from '../../src/bench/figures.js';
+import { descendants, differences, quantile, scenarioConsistency, spread, usageOf, type ProcSample } from '../../src/bench/figures.js';
 
 describe('bench figures', () => {
   it('median and p95 by nearest rank', () => {
@@ -32,5 +32,16 @@ describe('bench figures', () => {
     expect(differences([o('a', 'A'), o('b', 'E', ['pre: GA'])], [o('b', 'E', ['pre: GA']), o('a', 'A')])).toEqual([]);
     const d = differences([o('a', 'A'), o('b', 'E')], [o('a', 'C'), o('c', 'A')]);
     expect(d.map((x) => x.url)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('groups outcomes by scenario: one outcome per scenario, or the odd ones out with an example', () => {
+    const o = (url: string, grade: string, trackers: string[] = []) => ({ url, status: 'ok', grade, verdicts: [], trackers });
+    const scenario = (url: string) => ({ a1: 'clean', a2: 'clean', b1: 'ga4', b2: 'ga4', b3: 'ga4' } as Record<string, string>)[url];
+    const same = scenarioConsistency([o('a1', 'A'), o('b1', 'E', ['pre: GA']), o('a2', 'A'), o('b2', 'E', ['pre: GA'])], scenario);
+    expect(same.map((c) => [c.scenario, c.sites, c.outcomes.length])).toEqual([['clean', 2, 1], ['ga4', 2, 1]]);
+    const odd = scenarioConsistency([o('b1', 'E', ['pre: GA']), o('b2', 'A'), o('b3', 'E', ['pre: GA']), o('x', 'A')], scenario);
+    const ga4 = odd.find((c) => c.scenario === 'ga4');
+    expect(ga4?.outcomes.map((g) => [g.count, g.example.url])).toEqual([[2, 'b1'], [1, 'b2']]);
+    expect(odd.find((c) => c.scenario === '(not generated)')?.sites).toBe(1);
   });
 });
