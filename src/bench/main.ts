@@ -251,7 +251,8 @@ async function bench(args: Args): Promise<number> {
     const concurrency = args.concurrency ?? defaultConcurrency(browserKindOf(browser.path));
     process.stdout.write(`browser: ${browserLabel(browser.version, browser.path)} (${browser.path}), ${concurrency} sites at once\n`);
     printRun('concurrent', run, t);
-    const consistency = scenarioConsistency(outcomes(dbPath), (url) => {
+    const found = outcomes(dbPath);
+    const consistency = scenarioConsistency(found, (url) => {
       const parsed = parseSyntheticHostname(new URL(url).hostname);
       return parsed ? syntheticSpec(parsed.index, parsed.seed).scenario : undefined;
     });
@@ -283,7 +284,7 @@ async function bench(args: Args): Promise<number> {
       const ts = timings(seqPath);
       printRun('sequential', seq, ts);
       const compared = new Set(seqSites.map((site) => site.url));
-      const diff = differences(outcomes(dbPath).filter((o) => compared.has(o.url)), outcomes(seqPath));
+      const diff = differences(found.filter((o) => compared.has(o.url)), outcomes(seqPath));
       identical = diff.length === 0;
       process.stdout.write(
         identical

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type CDPSession } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { findBrowser, type BrowserLocation } from './find.js';
 import { withTimeout } from '../util/time.js';
 
@@ -236,7 +236,6 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
 
 export interface VisitorContextOptions {
   ignoreHttpsErrors?: boolean;
-  userAgent: string;
 }
 
 export const VIEWPORT = { width: 1366, height: 768 } as const;
@@ -244,16 +243,22 @@ export const VIEWPORT = { width: 1366, height: 768 } as const;
 export const VISITOR_LOCALE = 'nl-NL';
 
 /**
- * Sets a page's client hints to the visitor's (see `visitorUserAgentMetadata`). Playwright sets the user
- * agent with hints of its own that keep the browser's brands; this replaces them for the page's target.
+ * A new page of a visitor context, with the visitor's client hints (see `visitorUserAgentMetadata`).
+ * Playwright sets the user agent with hints of its own that keep the browser's brands; these replace
+ * them, through a CDP session of their own that lasts as long as the page (a session's overrides end
+ * when it is detached, and the network session is, before the privacy statements are read).
  */
-export async function applyVisitorClientHints(cdp: CDPSession, launched: LaunchedBrowser): Promise<void> {
-  if (!launched.userAgentMetadata) return;
-  await cdp.send('Emulation.setUserAgentOverride', {
-    userAgent: launched.userAgent,
-    acceptLanguage: VISITOR_LOCALE,
-    userAgentMetadata: launched.userAgentMetadata,
-  });
+export async function newVisitorPage(context: BrowserContext, launched: LaunchedBrowser): Promise<Page> {
+  const page = await context.newPage();
+  if (launched.userAgentMetadata) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setUserAgentOverride', {
+      userAgent: launched.userAgent,
+      acceptLanguage: VISITOR_LOCALE,
+      userAgentMetadata: launched.userAgentMetadata,
+    });
+  }
+  return page;
 }
 
 /**
@@ -284,13 +289,13 @@ function popupBlocker(): void {
 /** A fresh context (empty cookies and storage) that looks like a Dutch desktop visitor. */
 export async function newVisitorContext(
   launched: LaunchedBrowser,
-  opts: Partial<VisitorContextOptions> = {},
+  opts: VisitorContextOptions = {},
 ): Promise<BrowserContext> {
   const context = await launched.browser.newContext({
     locale: VISITOR_LOCALE,
     timezoneId: 'Europe/Amsterdam',
     viewport: { ...VIEWPORT },
-    userAgent: opts.userAgent ?? launched.userAgent,
+    userAgent: launched.userAgent,
     ignoreHTTPSErrors: opts.ignoreHttpsErrors ?? false,
     // Nothing a site sends is written to our disk: a download is refused (and a start URL that is one fails).
     acceptDownloads: false,

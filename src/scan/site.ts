@@ -1,5 +1,5 @@
 import type { BrowserContext } from 'playwright';
-import { applyVisitorClientHints, newVisitorContext, type LaunchedBrowser } from '../browser/launch.js';
+import { newVisitorContext, newVisitorPage, type LaunchedBrowser } from '../browser/launch.js';
 import { withTimeout } from '../util/time.js';
 import type { PhaseName, PhaseObservations, SiteInput, SiteScanResult } from '../observe/types.js';
 import { hostOf, registrableDomain } from '../observe/party.js';
@@ -124,9 +124,7 @@ async function readStatementsInFreshPage(
     context = await newVisitorContext(launched, { ignoreHttpsErrors: opts.ignoreHttpsErrors });
     const opened = context;
     signal?.addEventListener('abort', () => void opened.close().catch(() => undefined), { once: true });
-    const page = await context.newPage();
-    await applyVisitorClientHints(await context.newCDPSession(page), launched);
-    return await readStatements(page, links, startUrl, opts, signal);
+    return await readStatements(await newVisitorPage(context, launched), links, startUrl, opts, signal);
   } catch {
     // A context that would not open: the statements stay "not looked for".
     return undefined;

@@ -1,5 +1,5 @@
 import type { BrowserContext, CDPSession, Dialog, Page, Request } from 'playwright';
-import { applyVisitorClientHints, newVisitorContext, VIEWPORT, type LaunchedBrowser } from '../browser/launch.js';
+import { newVisitorContext, newVisitorPage, VIEWPORT, type LaunchedBrowser } from '../browser/launch.js';
 import { googleConsentMode } from '../observe/consent-mode.js';
 import { collectCookieJar } from '../observe/cookies.js';
 import { MAX_REQUESTS_PER_PHASE, NetworkCollector } from '../observe/network.js';
@@ -138,7 +138,7 @@ export async function visitPhase(
     signal?.addEventListener('abort', () => void opened.close().catch(() => undefined), { once: true });
     await scriptCookies.attach(context);
     const engine = await attachConsentEngine(context, phase === 'pre' ? 'detect' : phase);
-    const page = await context.newPage();
+    const page = await newVisitorPage(context, launched);
     mainPage = page;
     scriptCookies.onlyFrom(page);
     page.on('crash', () => {
@@ -147,9 +147,6 @@ export async function visitPhase(
     });
     page.on('download', (d) => void addEvent('download', `refused: ${d.url()}`));
     watchPage(context, page, network, addEvent, phase);
-    // A session of its own: its overrides last as long as it does, and the network session below is
-    // detached before the privacy statements are read in this page.
-    await applyVisitorClientHints(await context.newCDPSession(page), launched);
     cdp = await context.newCDPSession(page);
     const session = cdp;
     await network.attach(session);
